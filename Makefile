@@ -1,0 +1,50 @@
+# mrplan: `make run` serves the demo at http://127.0.0.1:8000, `make test` runs the whole suite.
+# Both set everything up first: system check, virtual environment, dependencies, database.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed-stamp
+
+# Local development only; production sets its own SECRET_KEY and leaves DEBUG off.
+RUN_ENV := DEBUG=1
+TEST_ENV := SECRET_KEY=test-only-not-secret
+
+.PHONY: run test setup check-system lint format migrate demo clean
+
+run: setup
+	$(RUN_ENV) $(MANAGE) migrate --no-input
+	$(RUN_ENV) $(MANAGE) load_demo
+	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: setup
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+setup: check-system $(STAMP)
+
+check-system:
+	@PYTHON="$(PYTHON)" sh scripts/check-system.sh
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: setup
+	$(RUN_ENV) $(MANAGE) migrate --no-input
+
+demo: migrate
+	$(RUN_ENV) $(MANAGE) load_demo
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,214 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from goals.models import (
+    Goal,
+    GoalVerdict,
+    GroupGoal,
+    Institution,
+    Membership,
+    Ministry,
+    MinistryBeacon,
+    Plan,
+    QuarterReport,
+    QuarterTarget,
+    Requirement,
+    RequirementVerdict,
+    Section,
+    SeriesPoint,
+    Signatory,
+    StatusEntry,
+)
+
+
+class MinistryBeaconInline(admin.StackedInline):
+    model = MinistryBeacon
+    extra = 0
+    fields = [("number", "order"), "title", "text"]
+
+
+class GroupGoalInline(admin.TabularInline):
+    model = GroupGoal
+    extra = 0
+    fields = ["code", "title", "description"]
+
+
+@admin.register(Ministry)
+class MinistryAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name"]
+    search_fields = ["name", "short_name"]
+    inlines = [MinistryBeaconInline, GroupGoalInline]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "ministry"]
+    list_filter = ["ministry"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(GroupGoal)
+class GroupGoalAdmin(admin.ModelAdmin):
+    list_display = ["title", "code", "ministry"]
+    list_filter = ["ministry"]
+    search_fields = ["title", "code", "description"]
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    extra = 0
+    fields = ["order", "name", "title", "organisation", "place", "date"]
+
+
+class SectionInline(admin.StackedInline):
+    model = Section
+    extra = 0
+    fields = [("kind", "number", "order"), "title", "text", "ministry_beacon"]
+    show_change_link = True
+
+
+class GoalInline(admin.TabularInline):
+    model = Goal
+    extra = 0
+    fields = ["order", "number", "title", "section", "kind", "result_type", "reporting_quarters"]
+    ordering = ["order"]
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Offer only the plan's own beacons/sections.
+        if db_field.name == "section":
+            plan_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Section.objects.filter(plan_id=plan_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["institution", "year", "title", "ministry", "scoring_method"]
+    list_filter = ["year", "ministry", "institution"]
+    search_fields = ["title", "institution__name", "institution__short_name"]
+    list_select_related = ["institution", "ministry"]
+    ordering = ["-year", "institution__name"]
+    inlines = [SectionInline, GoalInline, SignatoryInline]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["institution", "ministry", "year", "title", ("valid_from", "valid_to")]},
+        ),
+        (
+            _("Tekster"),
+            {"fields": ["introduction", "strategic_context", "vision", "narrative", "agreement"]},
+        ),
+        (
+            _("Opfølgning og opgørelse"),
+            {
+                "fields": [
+                    "reporting_schedule",
+                    ("reporting_quarters", "deadline_days"),
+                    ("scoring_method", "partial_score"),
+                    "scoring_note",
+                ]
+            },
+        ),
+    ]
+
+
+class QuarterTargetInline(admin.TabularInline):
+    model = QuarterTarget
+    extra = 0
+
+
+class SeriesPointInline(admin.TabularInline):
+    model = SeriesPoint
+    extra = 0
+
+
+@admin.register(Requirement)
+class RequirementAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "measure", "comparator", "target_value", "unit", "deadline"]
+    list_filter = ["measure", "unit", "goal__plan__year", "goal__plan__institution"]
+    search_fields = ["text", "number", "goal__number", "goal__title"]
+    ordering = ["goal__plan", "goal__order", "order"]
+    list_select_related = ["goal"]
+    inlines = [QuarterTargetInline, SeriesPointInline]
+
+
+class RequirementInline(admin.StackedInline):
+    model = Requirement
+    extra = 0
+    ordering = ["order"]
+    show_change_link = True
+    fields = [
+        ("number", "order", "measure"),
+        "text",
+        ("comparator", "target_value", "unit", "unit_text"),
+        ("deadline", "deadline_text"),
+        ("reference", "reference_value"),
+        ("reporting_quarters", "precondition"),
+    ]
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "plan", "section", "kind", "result_type"]
+    list_filter = ["kind", "result_type", "plan__year", "plan__institution"]
+    search_fields = ["number", "title", "description", "success_text"]
+    ordering = ["plan", "order"]
+    list_select_related = ["plan__institution", "section"]
+    inlines = [RequirementInline]
+    fieldsets = [
+        (None, {"fields": ["plan", "section", ("number", "order"), "title", "group_goal"]}),
+        (_("Beskrivelse"), {"fields": ["description", "success_text", "remarks"]}),
+        (
+            _("Type og opfølgning"),
+            {
+                "fields": [
+                    ("kind", "result_type"),
+                    ("reporting_quarters", "reporting_text"),
+                    ("fulfilment_rule", "required_count", "weight"),
+                ]
+            },
+        ),
+    ]
+
+
+class StatusEntryInline(admin.StackedInline):
+    model = StatusEntry
+    extra = 0
+    raw_id_fields = ["goal", "requirement"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+
+@admin.register(QuarterReport)
+class QuarterReportAdmin(admin.ModelAdmin):
+    list_display = ["plan", "quarter", "state", "submitted_at", "reviewed_at"]
+    list_filter = ["state", "quarter", "plan__year", "plan__institution"]
+    search_fields = ["plan__institution__name", "plan__institution__short_name"]
+    list_select_related = ["plan__institution"]
+    inlines = [StatusEntryInline]
+
+
+@admin.register(GoalVerdict)
+class GoalVerdictAdmin(admin.ModelAdmin):
+    list_display = ["goal", "rule_verdict", "verdict", "decided_by", "decided_at"]
+    list_filter = ["verdict", "goal__plan__year"]
+    raw_id_fields = ["goal"]
+
+
+@admin.register(RequirementVerdict)
+class RequirementVerdictAdmin(admin.ModelAdmin):
+    list_display = ["requirement", "met", "decided_by", "decided_at"]
+    list_filter = ["met"]
+    raw_id_fields = ["requirement"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "institution", "ministry"]
+    list_filter = ["role", "ministry", "institution"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+
+
+admin.site.site_header = _("mrplan – administration")
+admin.site.site_title = _("mrplan")
+admin.site.index_title = _("Planregister og brugere")

@@ -1,0 +1,1070 @@
+"""Plan files: read, check, import and export a plan as YAML (see docs/plan-format.md).
+
+Reading happens in two steps so that an import is all or nothing: `read_plan_file`
+turns the file into checked, typed data or raises `PlanFileError` with every problem
+found; only then does `import_plan` write, in one transaction.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import yaml
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from goals.models import (
+    Goal,
+    GroupGoal,
+    Institution,
+    Ministry,
+    MinistryBeacon,
+    Plan,
+    QuarterTarget,
+    Requirement,
+    Section,
+    SeriesPoint,
+    Signatory,
+    quarters_to_text,
+    text_to_quarters,
+)
+
+FORMAT = "mrplan-plan/1"
+
+MAX_DIGITS = 14
+DECIMAL_PLACES = 4
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a plan file, and where it is."""
+
+    where: str
+    message: str
+
+    def __str__(self):
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class PlanFileError(Exception):
+    """A plan file that cannot be imported; `problems` lists every reason."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def parse_plan_text(raw):
+    """Decode and parse a plan file's bytes; raise PlanFileError if that is not possible."""
+    if isinstance(raw, bytes):
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PlanFileError(
+                [
+                    Problem(
+                        "",
+                        _(
+                            "filen er ikke UTF-8 (ugyldig byte ved position %(pos)d). "
+                            "Gem den som UTF-8 og prøv igen."
+                        )
+                        % {"pos": exc.start},
+                    )
+                ]
+            ) from exc
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = (
+            _("linje %(line)d, kolonne %(col)d")
+            % {
+                "line": mark.line + 1,
+                "col": mark.column + 1,
+            }
+            if mark
+            else ""
+        )
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PlanFileError(
+            [
+                Problem(
+                    where, _("filen er ikke gyldig YAML/JSON: %(problem)s") % {"problem": problem}
+                )
+            ]
+        ) from exc
+    if not isinstance(data, dict):
+        raise PlanFileError([Problem("", _("filen skal indeholde en plan (en YAML-mapping)."))])
+    return data
+
+
+def read_plan_file(raw, *, replace=False):
+    """Parse and check a plan file; return the checked data or raise PlanFileError."""
+    data = parse_plan_text(raw)
+    checker = _Checker(replace=replace)
+    checked = checker.check(data)
+    if checker.problems:
+        raise PlanFileError(checker.problems)
+    return checked
+
+
+class _Checker:
+    """Walks a parsed plan file, collecting problems and building typed data."""
+
+    def __init__(self, *, replace):
+        self.replace = replace
+        self.problems = []
+
+    def problem(self, where, message):
+        self.problems.append(Problem(where, message))
+
+    # -- generic field readers --
+
+    def fields(self, obj, where, known, required=()):
+        """Check that `obj` is a mapping with only known keys and every required key."""
+        if not isinstance(obj, dict):
+            self.problem(where, _("skal være en mapping (nøgle: værdi)."))
+            return None
+        for key in obj:
+            if key not in known:
+                self.problem(
+                    where,
+                    _('ukendt felt "%(key)s" (kendte felter: %(known)s)')
+                    % {"key": key, "known": ", ".join(sorted(known))},
+                )
+        for key in required:
+            if obj.get(key) in (None, ""):
+                self.problem(where, _('"%(key)s" mangler') % {"key": key})
+        return obj
+
+    def text(self, obj, key, where, *, max_length=None, label_numbers=False):
+        value = obj.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or isinstance(value, (dict, list)):
+            self.problem(where, _('"%(key)s" skal være tekst') % {"key": key})
+            return ""
+        if isinstance(value, float):
+            if label_numbers:
+                self.problem(
+                    where,
+                    _('"%(key)s" skal være tekst: sæt anførselstegn om, fx "%(value)s"')
+                    % {"key": key, "value": value},
+                )
+                return ""
+            value = repr(value)
+        value = str(value).strip()
+        if value and any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
+            self.problem(where, _('"%(key)s" indeholder kontroltegn') % {"key": key})
+            return ""
+        if max_length and len(value) > max_length:
+            self.problem(
+                where,
+                _('"%(key)s" er for lang (højst %(max)d tegn, her %(len)d)')
+                % {"key": key, "max": max_length, "len": len(value)},
+            )
+            return ""
+        return value
+
+    def integer(self, obj, key, where, *, minimum=None, maximum=None):
+        value = obj.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, str) and value.strip().isdigit():
+                value = int(value.strip())
+            else:
+                self.problem(where, _('"%(key)s" skal være et helt tal') % {"key": key})
+                return None
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            self.problem(
+                where,
+                _('"%(key)s" skal ligge mellem %(min)s og %(max)s (her %(value)s)')
+                % {"key": key, "min": minimum, "max": maximum, "value": value},
+            )
+            return None
+        return value
+
+    def decimal(self, obj, key, where):
+        value = obj.get(key)
+        if value is None or value == "":
+            return None
+        number = to_decimal(value)
+        if number is None:
+            self.problem(where, _('"%(key)s" skal være et tal, fx 95 eller 13,75') % {"key": key})
+            return None
+        sign, digits, exponent = number.as_tuple()
+        places = max(0, -exponent)
+        if places > DECIMAL_PLACES or len(digits) - places > MAX_DIGITS - DECIMAL_PLACES:
+            self.problem(
+                where,
+                _('"%(key)s" har for mange cifre (højst %(int)d før og %(dec)d efter kommaet)')
+                % {"key": key, "int": MAX_DIGITS - DECIMAL_PLACES, "dec": DECIMAL_PLACES},
+            )
+            return None
+        return number
+
+    def date(self, obj, key, where):
+        value = obj.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.problem(
+            where,
+            _('"%(key)s" skal være en dato som ÅÅÅÅ-MM-DD (her %(value)r)')
+            % {
+                "key": key,
+                "value": value,
+            },
+        )
+        return None
+
+    def choice(self, obj, key, where, choices, *, default="", allow_blank=False):
+        value = obj.get(key)
+        if value is None or value == "":
+            if default or allow_blank:
+                return default
+            return ""
+        lookup = {}
+        for choice_value, label in choices.choices:
+            lookup[str(choice_value).lower()] = choice_value
+            lookup[str(label).lower()] = choice_value
+        found = lookup.get(str(value).strip().lower())
+        if found is None:
+            self.problem(
+                where,
+                _('ukendt %(key)s "%(value)s" (gyldige: %(valid)s)')
+                % {"key": key, "value": value, "valid": ", ".join(choices.values)},
+            )
+            return ""
+        return found
+
+    def quarters(self, obj, key, where, *, default):
+        value = obj.get(key)
+        if value is None:
+            return default
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.problem(
+                where, _('"%(key)s" skal være en liste af kvartaler, fx [2, 4]') % {"key": key}
+            )
+            return default
+        result = []
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, int):
+                self.problem(
+                    where,
+                    _('"%(key)s": %(item)r er ikke et kvartal (1-4)') % {"key": key, "item": item},
+                )
+                continue
+            if not 1 <= item <= 4:
+                self.problem(
+                    where,
+                    _('"%(key)s": kvartal %(item)d findes ikke (1-4)') % {"key": key, "item": item},
+                )
+                continue
+            if item in result:
+                self.problem(
+                    where,
+                    _('"%(key)s": kvartal %(item)d står to gange') % {"key": key, "item": item},
+                )
+                continue
+            result.append(item)
+        return quarters_to_text(result) if result else default
+
+    def items(self, obj, key, where):
+        value = obj.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(where, _('"%(key)s" skal være en liste') % {"key": key})
+            return []
+        return value
+
+    # -- the plan --
+
+    def check(self, data):
+        top = self.fields(
+            data,
+            "",
+            {"format", "ministry", "institution", "plan", "sections", "goals"},
+            required=("format", "ministry", "institution", "plan"),
+        )
+        if top.get("format") not in (None, "") and top.get("format") != FORMAT:
+            self.problem(
+                "format",
+                _('ukendt format "%(value)s" (forventet "%(format)s")')
+                % {"value": top.get("format"), "format": FORMAT},
+            )
+        ministry = self.check_ministry(top.get("ministry") or {})
+        institution = self.check_institution(top.get("institution") or {})
+        plan = self.check_plan(top.get("plan") or {})
+
+        beacon_numbers = {b["number"] for b in ministry["beacons"]}
+        group_codes = {g["code"] for g in ministry["group_goals"]}
+        existing = Ministry.objects.filter(short_name=ministry["short_name"]).first()
+        if existing:
+            beacon_numbers |= set(existing.beacons.values_list("number", flat=True))
+            group_codes |= set(existing.group_goals.values_list("code", flat=True))
+
+        sections = []
+        titles, numbers = set(), set()
+        for index, raw in enumerate(self.items(top, "sections", "sections"), start=1):
+            section = self.check_section(raw, index, beacon_numbers, group_codes, plan)
+            if section is None:
+                continue
+            where = section["where"]
+            if section["title"] in titles:
+                self.problem(
+                    where, _('titlen "%(title)s" står to gange') % {"title": section["title"]}
+                )
+            titles.add(section["title"])
+            key = (section["kind"], section["number"])
+            if section["number"] and key in numbers:
+                self.problem(where, _('nummeret "%(n)s" står to gange') % {"n": section["number"]})
+            numbers.add(key)
+            sections.append(section)
+        loose_goals = self.check_goals(
+            top, "", beacon_numbers, group_codes, plan, parent_where=_("uden pejlemærke")
+        )
+        if not sections and not loose_goals:
+            self.problem("", _("planen har ingen mål"))
+
+        self.check_not_existing(ministry, institution, plan)
+        return {
+            "ministry": ministry,
+            "institution": institution,
+            "plan": plan,
+            "sections": sections,
+            "goals": loose_goals,
+        }
+
+    def check_ministry(self, raw):
+        where = "ministry"
+        obj = (
+            self.fields(
+                raw,
+                where,
+                {"short_name", "name", "vision", "values", "beacons", "group_goals"},
+                required=("short_name", "name"),
+            )
+            or {}
+        )
+        ministry = {
+            "short_name": self.text(obj, "short_name", where, max_length=30, label_numbers=True),
+            "name": self.text(obj, "name", where, max_length=200, label_numbers=True),
+            "vision": self.text(obj, "vision", where),
+            "values": self.text(obj, "values", where),
+            "beacons": [],
+            "group_goals": [],
+        }
+        seen = set()
+        for index, item in enumerate(self.items(obj, "beacons", where), start=1):
+            bwhere = f"ministry.beacons[{index}]"
+            b = self.fields(item, bwhere, {"number", "title", "text"}, required=("number", "title"))
+            if b is None:
+                continue
+            number = self.text(b, "number", bwhere, max_length=20, label_numbers=True)
+            if number in seen:
+                self.problem(bwhere, _('nummeret "%(n)s" står to gange') % {"n": number})
+            seen.add(number)
+            ministry["beacons"].append(
+                {
+                    "number": number,
+                    "order": index,
+                    "title": self.text(b, "title", bwhere, max_length=300),
+                    "text": self.text(b, "text", bwhere),
+                }
+            )
+        seen = set()
+        for index, item in enumerate(self.items(obj, "group_goals", where), start=1):
+            gwhere = f"ministry.group_goals[{index}]"
+            g = self.fields(
+                item, gwhere, {"code", "title", "description"}, required=("code", "title")
+            )
+            if g is None:
+                continue
+            code = self.text(g, "code", gwhere, max_length=50, label_numbers=True)
+            if code and not re.fullmatch(r"[-a-zA-Z0-9_]+", code):
+                self.problem(gwhere, _('"code" må kun bestå af bogstaver a-z, cifre, - og _'))
+            if code in seen:
+                self.problem(gwhere, _('koden "%(code)s" står to gange') % {"code": code})
+            seen.add(code)
+            ministry["group_goals"].append(
+                {
+                    "code": code,
+                    "title": self.text(g, "title", gwhere, max_length=300),
+                    "description": self.text(g, "description", gwhere),
+                }
+            )
+        return ministry
+
+    def check_institution(self, raw):
+        where = "institution"
+        obj = self.fields(raw, where, {"short_name", "name"}, required=("short_name", "name")) or {}
+        return {
+            "short_name": self.text(obj, "short_name", where, max_length=30, label_numbers=True),
+            "name": self.text(obj, "name", where, max_length=200, label_numbers=True),
+        }
+
+    def check_plan(self, raw):
+        where = "plan"
+        known = {
+            "year", "title", "valid_from", "valid_to", "introduction", "strategic_context",
+            "vision", "narrative", "reporting", "scoring", "agreement", "signatories",
+        }  # fmt: skip
+        obj = self.fields(raw, where, known, required=("year", "title")) or {}
+        year = self.integer(obj, "year", where, minimum=1990, maximum=2200)
+        plan = {
+            "year": year,
+            "title": self.text(obj, "title", where, max_length=300),
+            "valid_from": self.date(obj, "valid_from", where),
+            "valid_to": self.date(obj, "valid_to", where),
+            "introduction": self.text(obj, "introduction", where),
+            "strategic_context": self.text(obj, "strategic_context", where),
+            "vision": self.text(obj, "vision", where),
+            "narrative": self.text(obj, "narrative", where),
+            "agreement": self.text(obj, "agreement", where),
+        }
+        if year:
+            plan["valid_from"] = plan["valid_from"] or datetime.date(year, 1, 1)
+            plan["valid_to"] = plan["valid_to"] or datetime.date(year, 12, 31)
+        if plan["valid_from"] and plan["valid_to"] and plan["valid_from"] > plan["valid_to"]:
+            self.problem(where, _('"valid_from" ligger efter "valid_to"'))
+
+        rwhere = "plan.reporting"
+        reporting = (
+            self.fields(
+                obj.get("reporting") or {}, rwhere, {"schedule", "quarters", "deadline_days"}
+            )
+            or {}
+        )
+        plan["reporting_schedule"] = self.text(reporting, "schedule", rwhere)
+        plan["reporting_quarters"] = self.quarters(reporting, "quarters", rwhere, default="1234")
+        plan["deadline_days"] = self.integer(
+            reporting, "deadline_days", rwhere, minimum=0, maximum=365
+        )
+
+        swhere = "plan.scoring"
+        scoring = (
+            self.fields(obj.get("scoring") or {}, swhere, {"method", "partial_score", "note"}) or {}
+        )
+        plan["scoring_method"] = self.choice(
+            scoring, "method", swhere, Plan.ScoringMethod, default=Plan.ScoringMethod.BINARY
+        )
+        partial = self.integer(scoring, "partial_score", swhere, minimum=0, maximum=100)
+        plan["partial_score"] = 50 if partial is None else partial
+        plan["scoring_note"] = self.text(scoring, "note", swhere)
+
+        plan["signatories"] = []
+        for index, item in enumerate(self.items(obj, "signatories", where), start=1):
+            sw = f"plan.signatories[{index}]"
+            s = self.fields(
+                item,
+                sw,
+                {"name", "title", "organisation", "place", "date"},
+                required=("name", "title"),
+            )
+            if s is None:
+                continue
+            plan["signatories"].append(
+                {
+                    "order": index,
+                    "name": self.text(s, "name", sw, max_length=200),
+                    "title": self.text(s, "title", sw, max_length=200),
+                    "organisation": self.text(s, "organisation", sw, max_length=200),
+                    "place": self.text(s, "place", sw, max_length=100),
+                    "date": self.date(s, "date", sw),
+                }
+            )
+        return plan
+
+    def check_section(self, raw, index, beacon_numbers, group_codes, plan):
+        title = raw.get("title") if isinstance(raw, dict) else None
+        where = str(title) if title else f"sections[{index}]"
+        obj = self.fields(
+            raw,
+            where,
+            {"kind", "number", "title", "text", "ministry_beacon", "goals"},
+            required=("title",),
+        )
+        if obj is None:
+            return None
+        section = {
+            "where": where,
+            "order": index,
+            "kind": self.choice(obj, "kind", where, Section.Kind, default=Section.Kind.BEACON),
+            "number": self.text(obj, "number", where, max_length=20, label_numbers=True),
+            "title": self.text(obj, "title", where, max_length=300),
+            "text": self.text(obj, "text", where),
+            "ministry_beacon": self.text(
+                obj, "ministry_beacon", where, max_length=20, label_numbers=True
+            ),
+        }
+        if section["ministry_beacon"] and section["ministry_beacon"] not in beacon_numbers:
+            self.problem(
+                where,
+                _('"ministry_beacon": ministeriet har intet pejlemærke nr. "%(n)s"')
+                % {"n": section["ministry_beacon"]},
+            )
+        section["goals"] = self.check_goals(obj, where, beacon_numbers, group_codes, plan)
+        return section
+
+    def check_goals(self, obj, where, beacon_numbers, group_codes, plan, parent_where=None):
+        goals, numbers = [], set()
+        for index, raw in enumerate(self.items(obj, "goals", where or "goals"), start=1):
+            number = raw.get("number") if isinstance(raw, dict) else None
+            label = (
+                _("mål %(n)s") % {"n": number}
+                if number not in (None, "")
+                else _("mål nr. %(i)d") % {"i": index}
+            )
+            gwhere = f"{where} > {label}" if where else label
+            goal = self.check_goal(raw, gwhere, group_codes, plan)
+            if goal is None:
+                continue
+            if goal["number"] and goal["number"] in numbers:
+                self.problem(
+                    gwhere,
+                    _('målnummeret "%(n)s" står to gange i %(parent)s')
+                    % {"n": goal["number"], "parent": where or parent_where},
+                )
+            numbers.add(goal["number"])
+            goals.append(goal)
+        return goals
+
+    def check_goal(self, raw, where, group_codes, plan):
+        known = {
+            "number", "title", "kind", "result_type", "description", "success_text",
+            "reporting", "fulfilment", "weight", "remarks", "group_goal", "requirements",
+        }  # fmt: skip
+        obj = self.fields(raw, where, known, required=("number", "title", "kind"))
+        if obj is None:
+            return None
+        goal = {
+            "where": where,
+            "number": self.text(obj, "number", where, max_length=20, label_numbers=True),
+            "title": self.text(obj, "title", where, max_length=300),
+            "kind": self.choice(obj, "kind", where, Goal.Kind),
+            "result_type": self.choice(
+                obj, "result_type", where, Goal.ResultType, allow_blank=True
+            ),
+            "description": self.text(obj, "description", where),
+            "success_text": self.text(obj, "success_text", where),
+            "remarks": self.text(obj, "remarks", where),
+            "group_goal": self.text(obj, "group_goal", where, max_length=50, label_numbers=True),
+        }
+        if goal["group_goal"] and goal["group_goal"] not in group_codes:
+            self.problem(
+                where,
+                _('"group_goal": ministeriet har intet koncernfælles mål med koden "%(code)s"')
+                % {"code": goal["group_goal"]},
+            )
+        weight = self.decimal(obj, "weight", where)
+        if weight is not None and weight <= 0:
+            self.problem(where, _('"weight" skal være større end 0'))
+        goal["weight"] = weight
+
+        rwhere = f"{where} > reporting"
+        reporting = self.fields(obj.get("reporting") or {}, rwhere, {"quarters", "text"}) or {}
+        goal["reporting_quarters"] = self.quarters(
+            reporting, "quarters", rwhere, default=plan.get("reporting_quarters") or "1234"
+        )
+        goal["reporting_text"] = self.text(reporting, "text", rwhere, max_length=300)
+
+        fwhere = f"{where} > fulfilment"
+        fulfilment = self.fields(obj.get("fulfilment") or {}, fwhere, {"rule", "required"}) or {}
+        goal["fulfilment_rule"] = self.choice(
+            fulfilment, "rule", fwhere, Goal.FulfilmentRule, default=Goal.FulfilmentRule.ALL
+        )
+        required = self.integer(fulfilment, "required", fwhere, minimum=1, maximum=999)
+
+        goal["requirements"] = []
+        numbers = set()
+        for index, item in enumerate(self.items(obj, "requirements", where), start=1):
+            number = item.get("number") if isinstance(item, dict) else None
+            label = (
+                _("resultatkrav %(n)s") % {"n": number}
+                if number not in (None, "")
+                else _("resultatkrav nr. %(i)d") % {"i": index}
+            )
+            req = self.check_requirement(item, f"{where} > {label}", index)
+            if req is None:
+                continue
+            if req["number"] and req["number"] in numbers:
+                self.problem(
+                    f"{where} > {label}",
+                    _('kravnummeret "%(n)s" står to gange i målet') % {"n": req["number"]},
+                )
+            numbers.add(req["number"])
+            goal["requirements"].append(req)
+
+        if goal["fulfilment_rule"] == Goal.FulfilmentRule.AT_LEAST:
+            total = len(goal["requirements"])
+            if required is None:
+                self.problem(fwhere, _('reglen "at_least" kræver "required" (K i K af N)'))
+            elif required > total:
+                self.problem(
+                    fwhere,
+                    _("K er større end N: %(k)d af %(n)d resultatkrav kan ikke kræves")
+                    % {"k": required, "n": total},
+                )
+            goal["required_count"] = required
+        else:
+            if required is not None:
+                self.problem(fwhere, _('"required" bruges kun med reglen "at_least"'))
+            goal["required_count"] = None
+        return goal
+
+    def check_requirement(self, raw, where, index):
+        known = {
+            "number", "text", "measure", "comparator", "target", "unit", "unit_text",
+            "deadline", "deadline_text", "reference", "reference_value", "quarter_targets",
+            "series", "reporting_quarters", "precondition",
+        }  # fmt: skip
+        obj = self.fields(raw, where, known, required=("text",))
+        if obj is None:
+            return None
+        M = Requirement.Measure
+        req = {
+            "order": index,
+            "number": self.text(obj, "number", where, max_length=20, label_numbers=True),
+            "text": self.text(obj, "text", where),
+            "measure": self.choice(obj, "measure", where, M, default=M.TEXT),
+            "comparator": self.choice(
+                obj, "comparator", where, Requirement.Comparator, allow_blank=True
+            ),
+            "target_value": self.decimal(obj, "target", where),
+            "unit": self.choice(obj, "unit", where, Requirement.Unit, allow_blank=True),
+            "unit_text": self.text(obj, "unit_text", where, max_length=100),
+            "deadline": self.date(obj, "deadline", where),
+            "deadline_text": self.text(obj, "deadline_text", where, max_length=200),
+            "reference": self.text(obj, "reference", where, max_length=300),
+            "reference_value": self.decimal(obj, "reference_value", where),
+            "reporting_quarters": self.quarters(obj, "reporting_quarters", where, default=""),
+            "precondition": self.text(obj, "precondition", where),
+        }
+
+        req["quarter_targets"] = []
+        targets = obj.get("quarter_targets")
+        if targets is not None:
+            if not isinstance(targets, dict):
+                self.problem(
+                    where, _('"quarter_targets" skal være en mapping, fx {1: 1000, 2: 3000}')
+                )
+            else:
+                for quarter, value in targets.items():
+                    if isinstance(quarter, str) and quarter.strip().isdigit():
+                        quarter = int(quarter)
+                    if (
+                        isinstance(quarter, bool)
+                        or not isinstance(quarter, int)
+                        or not 1 <= quarter <= 4
+                    ):
+                        self.problem(
+                            where,
+                            _('"quarter_targets": kvartal %(q)s findes ikke (1-4)')
+                            % {"q": quarter},
+                        )
+                        continue
+                    number = self.decimal(
+                        {"target": value}, "target", f"{where} > quarter_targets[{quarter}]"
+                    )
+                    if number is not None:
+                        req["quarter_targets"].append({"quarter": quarter, "target_value": number})
+
+        req["series"] = []
+        years = set()
+        for i, item in enumerate(self.items(obj, "series", where), start=1):
+            sw = f"{where} > series[{i}]"
+            s = self.fields(
+                item, sw, {"year", "target", "target_text", "result", "result_text"}, ("year",)
+            )
+            if s is None:
+                continue
+            year = self.integer(s, "year", sw, minimum=1990, maximum=2200)
+            if year in years:
+                self.problem(sw, _("året %(y)s står to gange") % {"y": year})
+            years.add(year)
+            req["series"].append(
+                {
+                    "year": year,
+                    "target_value": self.decimal(s, "target", sw),
+                    "target_text": self.text(s, "target_text", sw, max_length=200),
+                    "result_value": self.decimal(s, "result", sw),
+                    "result_text": self.text(s, "result_text", sw, max_length=200),
+                }
+            )
+
+        self.check_measure(req, obj, where)
+        return req
+
+    def check_measure(self, req, obj, where):
+        M = Requirement.Measure
+        measure = req["measure"]
+        needs = {
+            M.THRESHOLD: ("comparator", "target", "unit"),
+            M.RELATIVE: ("reference", "comparator"),
+            M.CUMULATIVE: ("comparator", "unit", "quarter_targets"),
+            M.SERIES: ("unit", "series"),
+        }.get(measure, ())
+        names = {
+            M.THRESHOLD: _("en tærskel"),
+            M.RELATIVE: _("et relativt mål"),
+            M.CUMULATIVE: _("kumulative kvartalsmål"),
+            M.SERIES: _("en flerårig serie"),
+        }
+        for key in needs:
+            if obj.get(key) in (None, "", [], {}):
+                self.problem(
+                    where,
+                    _('"%(key)s" mangler (%(measure)s skal have "%(key)s")')
+                    % {"key": key, "measure": names[measure]},
+                )
+        if measure == M.MILESTONE and not (obj.get("deadline") or obj.get("deadline_text")):
+            self.problem(where, _('"deadline" mangler (en milepæl skal have en frist)'))
+
+    def check_not_existing(self, ministry, institution, plan):
+        short_name, name = institution["short_name"], institution["name"]
+        found = Institution.objects.filter(short_name=short_name).first()
+        if found is None and name and Institution.objects.filter(name=name).exists():
+            self.problem(
+                "institution",
+                _('en anden institution hedder allerede "%(name)s"') % {"name": name},
+            )
+        m_found = Ministry.objects.filter(short_name=ministry["short_name"]).exists()
+        if not m_found and Ministry.objects.filter(name=ministry["name"]).exists():
+            self.problem(
+                "ministry",
+                _('et andet ministerium hedder allerede "%(name)s"') % {"name": ministry["name"]},
+            )
+        if found and plan.get("year") and not self.replace:
+            if Plan.objects.filter(institution=found, year=plan["year"]).exists():
+                self.problem(
+                    "plan",
+                    _(
+                        "%(inst)s har allerede en plan for %(year)d. "
+                        "Brug --replace for at erstatte den."
+                    )
+                    % {"inst": short_name, "year": plan["year"]},
+                )
+
+
+def to_decimal(value):
+    """A number from a plan file: 95, 4.0, "95,5", "13,75", "1.000,5"; None if not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "").replace("\u00a0", "")
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    return None
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_plan(checked):
+    """Write checked plan data (from `read_plan_file`) to the database; return the Plan."""
+    m = checked["ministry"]
+    ministry, _created = Ministry.objects.get_or_create(
+        short_name=m["short_name"],
+        defaults={"name": m["name"], "vision": m["vision"], "values": m["values"]},
+    )
+    for beacon in m["beacons"]:
+        MinistryBeacon.objects.update_or_create(
+            ministry=ministry,
+            number=beacon["number"],
+            defaults={"order": beacon["order"], "title": beacon["title"], "text": beacon["text"]},
+        )
+    for group_goal in m["group_goals"]:
+        GroupGoal.objects.update_or_create(
+            ministry=ministry,
+            code=group_goal["code"],
+            defaults={"title": group_goal["title"], "description": group_goal["description"]},
+        )
+    i = checked["institution"]
+    institution, _created = Institution.objects.get_or_create(
+        short_name=i["short_name"], defaults={"name": i["name"], "ministry": ministry}
+    )
+
+    p = dict(checked["plan"])
+    signatories = p.pop("signatories")
+    Plan.objects.filter(institution=institution, year=p["year"]).delete()
+    plan = Plan.objects.create(institution=institution, ministry=ministry, **p)
+    Signatory.objects.bulk_create(Signatory(plan=plan, **s) for s in signatories)
+
+    beacons = {b.number: b for b in ministry.beacons.all()}
+    group_goals = {g.code: g for g in ministry.group_goals.all()}
+    order = 0
+    parts = [(None, checked["goals"])]
+    for s in checked["sections"]:
+        section = Section.objects.create(
+            plan=plan,
+            kind=s["kind"],
+            number=s["number"],
+            order=s["order"],
+            title=s["title"],
+            text=s["text"],
+            ministry_beacon=beacons.get(s["ministry_beacon"]),
+        )
+        parts.append((section, s["goals"]))
+    for section, goals in parts:
+        for g in goals:
+            order += 1
+            _create_goal(plan, section, g, order, group_goals)
+    return plan
+
+
+def _create_goal(plan, section, g, order, group_goals):
+    fields = {k: v for k, v in g.items() if k not in {"where", "requirements", "group_goal"}}
+    goal = Goal.objects.create(
+        plan=plan,
+        section=section,
+        order=order,
+        group_goal=group_goals.get(g["group_goal"]),
+        **fields,
+    )
+    for r in g["requirements"]:
+        fields = {k: v for k, v in r.items() if k not in {"quarter_targets", "series"}}
+        requirement = Requirement.objects.create(goal=goal, **fields)
+        QuarterTarget.objects.bulk_create(
+            QuarterTarget(requirement=requirement, **t) for t in r["quarter_targets"]
+        )
+        SeriesPoint.objects.bulk_create(
+            SeriesPoint(requirement=requirement, **s) for s in r["series"]
+        )
+
+
+# --- exporting -----------------------------------------------------------------------
+
+
+def _number(value):
+    """A Decimal as the plainest YAML number that reads back as the same value."""
+    if value is None:
+        return None
+    value = value.normalize()
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _compact(mapping):
+    """Leave out empty values so that a plan file shows only what the plan says."""
+    return {k: v for k, v in mapping.items() if v not in (None, "", [], {})}
+
+
+def export_plan(plan):
+    """The plan as plan-file data (a dict ready for YAML)."""
+    ministry = plan.ministry
+    goals = list(
+        plan.goals.select_related("group_goal").prefetch_related(
+            "requirements__quarter_targets", "requirements__series"
+        )
+    )
+    used_codes = {g.group_goal.code for g in goals if g.group_goal}
+    data = {
+        "format": FORMAT,
+        "ministry": _compact(
+            {
+                "short_name": ministry.short_name,
+                "name": ministry.name,
+                "vision": ministry.vision,
+                "values": ministry.values,
+                "beacons": [
+                    _compact({"number": b.number, "title": b.title, "text": b.text})
+                    for b in ministry.beacons.all()
+                ],
+                "group_goals": [
+                    _compact({"code": g.code, "title": g.title, "description": g.description})
+                    for g in ministry.group_goals.filter(code__in=used_codes)
+                ],
+            }
+        ),
+        "institution": {
+            "short_name": plan.institution.short_name,
+            "name": plan.institution.name,
+        },
+        "plan": _compact(
+            {
+                "year": plan.year,
+                "title": plan.title,
+                "valid_from": plan.valid_from,
+                "valid_to": plan.valid_to,
+                "introduction": plan.introduction,
+                "strategic_context": plan.strategic_context,
+                "vision": plan.vision,
+                "narrative": plan.narrative,
+                "reporting": _compact(
+                    {
+                        "schedule": plan.reporting_schedule,
+                        "quarters": text_to_quarters(plan.reporting_quarters),
+                        "deadline_days": plan.deadline_days,
+                    }
+                ),
+                "scoring": _compact(
+                    {
+                        "method": plan.scoring_method,
+                        "partial_score": plan.partial_score,
+                        "note": plan.scoring_note,
+                    }
+                ),
+                "agreement": plan.agreement,
+                "signatories": [
+                    {
+                        **_compact(
+                            {
+                                "name": s.name,
+                                "title": s.title,
+                                "organisation": s.organisation,
+                                "place": s.place,
+                            }
+                        ),
+                        "date": s.date,
+                    }
+                    for s in plan.signatories.all()
+                ],
+            }
+        ),
+    }
+    by_section = {}
+    for goal in goals:
+        by_section.setdefault(goal.section_id, []).append(_export_goal(goal))
+    sections = []
+    for section in plan.sections.select_related("ministry_beacon"):
+        entry = _compact(
+            {
+                "kind": section.kind,
+                "number": section.number,
+                "title": section.title,
+                "text": section.text,
+                "ministry_beacon": section.ministry_beacon.number
+                if section.ministry_beacon
+                else None,
+            }
+        )
+        entry["goals"] = by_section.get(section.pk, [])
+        sections.append(entry)
+    if sections:
+        data["sections"] = sections
+    if by_section.get(None):
+        data["goals"] = by_section[None]
+    return data
+
+
+def _export_goal(goal):
+    requirements = []
+    for r in goal.requirements.all():
+        requirements.append(
+            _compact(
+                {
+                    "number": r.number,
+                    "text": r.text,
+                    "measure": r.measure if r.measure != Requirement.Measure.TEXT else None,
+                    "comparator": r.comparator,
+                    "target": _number(r.target_value),
+                    "unit": r.unit,
+                    "unit_text": r.unit_text,
+                    "deadline": r.deadline,
+                    "deadline_text": r.deadline_text,
+                    "reference": r.reference,
+                    "reference_value": _number(r.reference_value),
+                    "quarter_targets": {
+                        t.quarter: _number(t.target_value) for t in r.quarter_targets.all()
+                    },
+                    "series": [
+                        _compact(
+                            {
+                                "year": s.year,
+                                "target": _number(s.target_value),
+                                "target_text": s.target_text,
+                                "result": _number(s.result_value),
+                                "result_text": s.result_text,
+                            }
+                        )
+                        for s in r.series.all()
+                    ],
+                    "reporting_quarters": text_to_quarters(r.reporting_quarters),
+                    "precondition": r.precondition,
+                }
+            )
+        )
+    fulfilment = {"rule": goal.fulfilment_rule}
+    if goal.required_count is not None:
+        fulfilment["required"] = goal.required_count
+    return _compact(
+        {
+            "number": goal.number,
+            "title": goal.title,
+            "kind": goal.kind,
+            "result_type": goal.result_type,
+            "description": goal.description,
+            "success_text": goal.success_text,
+            "reporting": _compact(
+                {"quarters": text_to_quarters(goal.reporting_quarters), "text": goal.reporting_text}
+            ),
+            "fulfilment": fulfilment if goal.fulfilment_rule != Goal.FulfilmentRule.ALL else None,
+            "weight": _number(goal.weight),
+            "remarks": goal.remarks,
+            "group_goal": goal.group_goal.code if goal.group_goal else None,
+            "requirements": requirements,
+        }
+    )
+
+
+class _PlanDumper(yaml.SafeDumper):
+    """Writes multi-line texts as literal blocks, so plan files stay readable."""
+
+
+def _represent_str(dumper, value):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_list(dumper, value):
+    # Short lists of numbers (quarters) read best on one line: [2, 4].
+    flow = all(isinstance(item, int) for item in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+_PlanDumper.add_representer(str, _represent_str)
+_PlanDumper.add_representer(list, _represent_list)
+
+
+def dump_plan(plan):
+    """The plan as the text of a plan file."""
+    return yaml.dump(
+        export_plan(plan),
+        Dumper=_PlanDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+        default_flow_style=False,
+    )
