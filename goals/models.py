@@ -451,7 +451,11 @@ class Goal(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(fulfilment_rule="at_least", required_count__gte=1)
+                    Q(
+                        fulfilment_rule="at_least",
+                        required_count__isnull=False,
+                        required_count__gte=1,
+                    )
                     | (~Q(fulfilment_rule="at_least") & Q(required_count__isnull=True))
                 ),
                 name="goal_required_count_with_rule",

@@ -1,0 +1,236 @@
+"""Demo data: the reference plans, a user for each role and three quarters of follow-up.
+
+Safe to run again: what exists already is left as it is.
+"""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from goals.models import (
+    Comparator,
+    Institution,
+    Measure,
+    Membership,
+    Ministry,
+    Plan,
+    QuarterReport,
+    ReportState,
+    Status,
+    StatusEntry,
+)
+from goals.planfile import import_plan, read_plan_file
+
+PLAN_DIR = Path(settings.BASE_DIR) / "fixtures" / "plans"
+DEMO_PASSWORD = "mrplan-demo-2024"
+
+# (username, full name, role, institution or ministry short name); role None = administrator
+USERS = [
+    ("admin", "Ada Administrator", None, None),
+    ("adst", "Claus Henrik Larsen", Membership.Role.REPORTER, "ADST"),
+    ("adst-medarbejder", "Mette Madsen", Membership.Role.REPORTER, "ADST"),
+    ("be", "Peter Østergaard", Membership.Role.REPORTER, "BE"),
+    ("skm-departement", "Sofie Kjær", Membership.Role.REVIEWER, "SKM"),
+    ("ism-departement", "Ibrahim Said", Membership.Role.REVIEWER, "ISM"),
+]
+
+# How far each quarter's result lies from its target, in percent; negative is worse.
+# A fixed pattern, so the demo looks the same on every machine.
+DEVIATIONS = [2.1, 0.6, -0.8, 3.4, 1.2, -6.0, 0.3, 4.8, -1.5, 1.9, 0.9, 2.6]
+
+# States of the demo's quarterly reports: (institution, year) -> {quarter: state}
+REPORT_STATES = {
+    ("ADST", 2024): {
+        1: ReportState.APPROVED,
+        2: ReportState.APPROVED,
+        3: ReportState.SUBMITTED,
+    },
+    ("BE", 2024): {3: ReportState.DRAFT},
+}
+
+CAUSES = {
+    Status.YELLOW: (
+        "Resultatet ligger lidt under målet, primært pga. sygdom og en midlertidig "
+        "vakance i teamet.",
+        "Målet kan stadig nås for året, men marginen er lille.",
+        "Opgaver omprioriteres internt, og der følges op hver måned.",
+    ),
+    Status.RED: (
+        "Resultatet ligger klart under målet; en systemomlægning har forsinket "
+        "sagsbehandlingen i kvartalet.",
+        "Der er risiko for, at målet ikke nås for året.",
+        "Der er nedsat en task force, og departementet orienteres månedligt.",
+    ),
+}
+
+
+def load_demo(*, out=print):
+    with transaction.atomic():
+        for path in sorted(PLAN_DIR.glob("*.yaml")):
+            _load_plan(path, out)
+        users = _load_users(out)
+        for (short_name, year), states in REPORT_STATES.items():
+            plan = Plan.objects.filter(institution__short_name=short_name, year=year).first()
+            if plan:
+                _load_follow_up(plan, states, users)
+    out("")
+    out(f"Demo-brugere (adgangskode for alle: {DEMO_PASSWORD}):")
+    for username, full_name, role, scope in USERS:
+        what = "administrator" if role is None else f"{Membership.Role(role).label}, {scope}"
+        out(f"  {username:<18} {full_name:<22} {what}")
+
+
+def _load_plan(path, out):
+    checked = read_plan_file(path.read_bytes(), replace=True)
+    short_name = checked["institution"]["short_name"]
+    year = checked["plan"]["year"]
+    if Plan.objects.filter(institution__short_name=short_name, year=year).exists():
+        return
+    import_plan(checked)
+    out(f"Indlæst plan: {short_name} {year} ({path.name})")
+
+
+def _load_users(out):
+    User = get_user_model()
+    users = {}
+    for username, full_name, role, scope in USERS:
+        first, _space, last = full_name.partition(" ")
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.invalid",
+                "is_staff": role is None,
+                "is_superuser": role is None,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        if role == Membership.Role.REPORTER:
+            institution = Institution.objects.filter(short_name=scope).first()
+            if institution:
+                Membership.objects.get_or_create(user=user, role=role, institution=institution)
+        elif role == Membership.Role.REVIEWER:
+            ministry = Ministry.objects.filter(short_name=scope).first()
+            if ministry:
+                Membership.objects.get_or_create(user=user, role=role, ministry=ministry)
+        users[username] = user
+    return users
+
+
+def _load_follow_up(plan, states, users):
+    reporter = next(
+        (u for name, u in users.items() if name == plan.institution.short_name.lower()),
+        users["admin"],
+    )
+    reviewer = users.get("skm-departement") if plan.ministry.short_name == "SKM" else None
+    goals = list(plan.goals.prefetch_related("requirements").order_by("order"))
+    counter = 0
+    for quarter, state in states.items():
+        report, created = QuarterReport.objects.get_or_create(
+            plan=plan, quarter=quarter, defaults={"state": state}
+        )
+        if not created:
+            continue
+        quarter_end = _quarter_end(plan.year, quarter)
+        moment = timezone.make_aware(
+            datetime.datetime.combine(quarter_end + datetime.timedelta(days=10), datetime.time(10))
+        )
+        if state in (ReportState.SUBMITTED, ReportState.APPROVED):
+            report.submitted_at, report.submitted_by = moment, reporter
+        if state == ReportState.APPROVED:
+            report.reviewed_at = moment + datetime.timedelta(days=3)
+            report.reviewed_by = reviewer
+        report.save()
+        entries = []
+        for goal in goals:
+            if not goal.is_due_in(quarter):
+                continue
+            statuses = []
+            for requirement in goal.requirements.all():
+                if not requirement.is_due_in(quarter):
+                    continue
+                counter += 1
+                entry = _requirement_entry(report, goal, requirement, quarter_end, counter)
+                entry.updated_by = reporter
+                statuses.append(entry.status)
+                if entry.result_value is not None:
+                    entries.append(entry)
+            goal_status = _worst(statuses) if statuses else Status.GREEN
+            cause, consequence, action = CAUSES.get(goal_status, ("", "", ""))
+            entries.append(
+                StatusEntry(
+                    report=report,
+                    goal=goal,
+                    status=goal_status,
+                    result_text=_goal_result_text(goal_status),
+                    ytd_text=_goal_result_text(goal_status),
+                    cause=cause,
+                    consequence=consequence,
+                    action=action,
+                    updated_by=reporter,
+                )
+            )
+        StatusEntry.objects.bulk_create(entries)
+
+
+def _requirement_entry(report, goal, requirement, quarter_end, counter):
+    """A requirement's result for the quarter: a number near its target, or a text."""
+    if requirement.measure == Measure.THRESHOLD and requirement.target_value is not None:
+        deviation = Decimal(str(DEVIATIONS[counter % len(DEVIATIONS)]))
+        target = requirement.target_value
+        worse_is_higher = requirement.comparator == Comparator.AT_MOST
+        factor = 1 - deviation / 100 if worse_is_higher else 1 + deviation / 100
+        value = (target * factor).quantize(Decimal("0.1"))
+        if requirement.unit == "pct":
+            value = min(value, Decimal(100))
+        met = value <= target if worse_is_higher else value >= target
+        if met:
+            status = Status.GREEN
+        elif abs(deviation) <= 2:
+            status = Status.YELLOW
+        else:
+            status = Status.RED
+        return StatusEntry(
+            report=report,
+            goal=goal,
+            requirement=requirement,
+            result_value=value,
+            ytd_value=value,
+            status=status,
+        )
+    if requirement.deadline and requirement.deadline <= quarter_end:
+        text = f"Gennemført {requirement.deadline:%d.%m.%Y}."
+    else:
+        text = "Arbejdet forløber efter planen."
+    return StatusEntry(
+        report=report, goal=goal, requirement=requirement, result_text=text, status=Status.GREEN
+    )
+
+
+def _worst(statuses):
+    for status in (Status.RED, Status.YELLOW):
+        if status in statuses:
+            return status
+    return Status.GREEN
+
+
+def _goal_result_text(status):
+    return {
+        Status.GREEN: "Målet forventes nået.",
+        Status.YELLOW: "Målet er under pres, men forventes nået.",
+        Status.RED: "Målet er i risiko for ikke at blive nået.",
+    }[status]
+
+
+def _quarter_end(year, quarter):
+    month = quarter * 3
+    next_month = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return next_month - datetime.timedelta(days=1)

@@ -1,0 +1,88 @@
+import datetime
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from goals.models import Goal, Institution, Membership, Ministry, Plan, Requirement, Section
+from goals.planfile import import_plan, read_plan_file
+
+PLAN_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
+REFERENCE_FILES = ["adst-2024.yaml", "be-2024.yaml", "be-2021.yaml"]
+
+
+def load_reference(name):
+    return import_plan(read_plan_file((PLAN_DIR / name).read_bytes()))
+
+
+@pytest.fixture
+def reference_plans(db):
+    return {name: load_reference(name) for name in REFERENCE_FILES}
+
+
+@pytest.fixture
+def ministry(db):
+    return Ministry.objects.create(name="Testministeriet", short_name="TM")
+
+
+@pytest.fixture
+def institution(ministry):
+    return Institution.objects.create(ministry=ministry, name="Teststyrelsen", short_name="TS")
+
+
+@pytest.fixture
+def plan(institution):
+    return Plan.objects.create(
+        institution=institution,
+        ministry=institution.ministry,
+        year=2024,
+        title="Testplan 2024",
+        valid_from=datetime.date(2024, 1, 1),
+        valid_to=datetime.date(2024, 12, 31),
+    )
+
+
+@pytest.fixture
+def section(plan):
+    return Section.objects.create(plan=plan, title="Pejlemærke 1", number="1", order=1)
+
+
+@pytest.fixture
+def goal(plan, section):
+    return Goal.objects.create(
+        plan=plan, section=section, number="1.1", title="Et mål", kind=Goal.Kind.OPERATIONS
+    )
+
+
+@pytest.fixture
+def requirement(goal):
+    return Requirement.objects.create(goal=goal, number="1)", text="Et krav")
+
+
+# The people of the tests: a reporter of the institution, a reporter of another
+# institution, a reviewer of the ministry and an administrator.
+@pytest.fixture
+def alice(institution):
+    user = get_user_model().objects.create_user("alice", password="pw-alice-123")
+    Membership.objects.create(user=user, role=Membership.Role.REPORTER, institution=institution)
+    return user
+
+
+@pytest.fixture
+def bob(ministry):
+    other = Institution.objects.create(ministry=ministry, name="Andenstyrelsen", short_name="AS")
+    user = get_user_model().objects.create_user("bob", password="pw-bob-123")
+    Membership.objects.create(user=user, role=Membership.Role.REPORTER, institution=other)
+    return user
+
+
+@pytest.fixture
+def carol(ministry):
+    user = get_user_model().objects.create_user("carol", password="pw-carol-123")
+    Membership.objects.create(user=user, role=Membership.Role.REVIEWER, ministry=ministry)
+    return user
+
+
+@pytest.fixture
+def admin_user_(db):
+    return get_user_model().objects.create_superuser("root", password="pw-root-123")
