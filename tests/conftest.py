@@ -86,3 +86,12 @@ def carol(ministry):
 @pytest.fixture
 def admin_user_(db):
     return get_user_model().objects.create_superuser("root", password="pw-root-123")
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings):
+    # Hashed static names need `collectstatic`; tests render pages without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,0 +1,52 @@
+"""`make run` loads a living system: the reference plans, a user per role, Q1-Q3 follow-up."""
+
+from django.contrib.auth import get_user_model
+
+from goals.demo import DEMO_PASSWORD, USERS, load_demo
+from goals.models import Membership, Plan, QuarterReport, Status, StatusEntry
+
+
+def test_demo_loads_everything_once(db):
+    lines = []
+    load_demo(out=lines.append)
+    first = (Plan.objects.count(), QuarterReport.objects.count(), StatusEntry.objects.count())
+    load_demo(out=lines.append)  # running it again changes nothing
+    assert (
+        Plan.objects.count(),
+        QuarterReport.objects.count(),
+        StatusEntry.objects.count(),
+    ) == first
+    assert first[0] == 3
+    assert any(DEMO_PASSWORD in line for line in lines)
+    assert sum("Indlæst plan" in line for line in lines) == 3
+
+
+def test_demo_has_a_user_for_each_role(db):
+    load_demo(out=lambda line: None)
+    User = get_user_model()
+    for username, _name, _role, _scope in USERS:
+        assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
+    assert User.objects.get(username="admin").is_superuser
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == {Membership.Role.REPORTER, Membership.Role.REVIEWER}
+
+
+def test_demo_follow_up_covers_q1_to_q3_of_the_2024_plans(db):
+    load_demo(out=lambda line: None)
+    adst = Plan.objects.get(institution__short_name="ADST", year=2024)
+    assert sorted(adst.reports.values_list("quarter", "state")) == [
+        (1, "approved"), (2, "approved"), (3, "submitted"),
+    ]  # fmt: skip
+    for report in adst.reports.all():
+        due = {g.pk for g in adst.goals.all() if g.is_due_in(report.quarter)}
+        reported = set(
+            report.entries.filter(requirement__isnull=True).values_list("goal", flat=True)
+        )
+        assert reported == due
+    be = Plan.objects.get(institution__short_name="BE", year=2024)
+    assert list(be.reports.values_list("quarter", flat=True)) == [3]  # BE reports in Q3 and Q4
+    flagged = StatusEntry.objects.filter(status__in=[Status.RED, Status.YELLOW])
+    assert flagged.exists()
+    assert not flagged.filter(requirement__isnull=True, cause="").exists()
+    assert not flagged.filter(requirement__isnull=True, action="").exists()
+    assert StatusEntry.objects.filter(result_value__isnull=False).exists()

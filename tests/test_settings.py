@@ -1,0 +1,73 @@
+"""Settings come from the environment and fail loudly where production needs a value."""
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils import formats, translation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_in(env):
+    """Import the settings in a fresh interpreter with exactly `env`; return (code, output)."""
+    script = (
+        "import json, mrplan.settings as s; "
+        "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
+        "'name': str(s.DATABASES['default']['NAME']), 'debug': s.DEBUG, "
+        "'hosts': s.ALLOWED_HOSTS}))"
+    )
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**clean, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    code, output = settings_in({})
+    assert code != 0
+    assert "SECRET_KEY must be set" in output
+
+
+def test_debug_runs_without_a_secret_key_on_sqlite_in_the_project():
+    code, output = settings_in({"DEBUG": "1"})
+    assert code == 0, output
+    assert '"engine": "django.db.backends.sqlite3"' in output
+    assert str(ROOT / "db.sqlite3") in output
+    assert '"debug": true' in output
+
+
+def test_database_url_selects_postgresql_and_hosts_come_from_the_environment():
+    code, output = settings_in(
+        {
+            "SECRET_KEY": "s3cret",
+            "DATABASE_URL": "postgres://mrplan:pw@db.example:5432/mrplan",
+            "ALLOWED_HOSTS": "mrplan.example,www.mrplan.example",
+        }
+    )
+    assert code == 0, output
+    assert '"engine": "django.db.backends.postgresql"' in output
+    assert '"hosts": ["mrplan.example", "www.mrplan.example"]' in output
+    assert '"debug": false' in output
+
+
+def test_danish_is_the_default_with_decimal_comma(settings):
+    assert settings.LANGUAGE_CODE == "da"
+    assert settings.TIME_ZONE == "Europe/Copenhagen"
+    assert "en" in dict(settings.LANGUAGES)
+    with translation.override("da"):
+        assert formats.number_format(Decimal("95.5")) == "95,5"
+        assert formats.number_format(Decimal("13.75"), 2) == "13,75"
+    with translation.override("en"):
+        assert formats.number_format(Decimal("95.5")) == "95.5"
