@@ -89,7 +89,9 @@ def admin_user_(db):
 
 
 @pytest.fixture(autouse=True)
-def _static_files_without_manifest(settings):
+def _fast_test_settings(settings):
+    # Strong password hashing costs seconds per user and proves nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Hashed static names need `collectstatic`; tests render pages without it.
     settings.STORAGES = {
         **settings.STORAGES,

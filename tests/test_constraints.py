@@ -77,7 +77,9 @@ CASES = [
     ("section_number_unique", lambda w: Section.objects.create(
         plan=w.plan, title="Andet", number="1"
     )),
-    ("section_kind_valid", lambda w: Section.objects.create(plan=w.plan, title="X", kind="chapter")),
+    ("section_kind_valid", lambda w: Section.objects.create(
+        plan=w.plan, title="X", kind="chapter"
+    )),
     ("goal_number_unique_in_section", lambda w: Goal.objects.create(
         plan=w.plan, section=w.section, number="1.1", title="Igen", kind="drift"
     )),
