@@ -1,4 +1,11 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import (
@@ -19,6 +26,7 @@ from goals.models import (
     Signatory,
     StatusEntry,
 )
+from goals.planfile import PlanFileError, dump_plan, import_plan, read_plan_file
 
 
 class MinistryBeaconInline(admin.StackedInline):
@@ -82,8 +90,31 @@ class GoalInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class PlanFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Planfil"), help_text=_("YAML eller JSON som beskrevet i docs/plan-format.md.")
+    )
+    replace = forms.BooleanField(
+        label=_("Erstat en eksisterende plan for samme institution og år"), required=False
+    )
+
+
+@admin.action(description=_("Hent planfil (YAML)"))
+def download_plan_file(modeladmin, request, queryset):
+    if queryset.count() != 1:
+        modeladmin.message_user(request, gettext("Vælg én plan ad gangen."), messages.WARNING)
+        return None
+    plan = queryset.select_related("institution", "ministry").get()
+    response = HttpResponse(dump_plan(plan), content_type="application/yaml; charset=utf-8")
+    filename = f"{plan.institution.short_name.lower()}-{plan.year}.yaml"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
+    change_list_template = "admin/goals/plan/change_list.html"
+    actions = [download_plan_file]
     list_display = ["institution", "year", "title", "ministry", "scoring_method"]
     list_filter = ["year", "ministry", "institution"]
     search_fields = ["title", "institution__name", "institution__short_name"]
@@ -111,6 +142,41 @@ class PlanAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def get_urls(self):
+        import_view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", import_view, name="goals_plan_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Import a plan file; list every problem, or write the whole plan."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        problems = []
+        form = PlanFileForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                checked = read_plan_file(
+                    form.cleaned_data["file"].read(), replace=form.cleaned_data["replace"]
+                )
+            except PlanFileError as exc:
+                problems = exc.problems
+            else:
+                plan = import_plan(checked)
+                self.message_user(
+                    request,
+                    gettext("Planen %(plan)s er importeret med %(count)d mål.")
+                    % {"plan": plan, "count": plan.goals.count()},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:goals_plan_change", args=[plan.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Importér planfil"),
+            "form": form,
+            "problems": problems,
+        }
+        return TemplateResponse(request, "admin/goals/plan/import.html", context)
 
 
 class QuarterTargetInline(admin.TabularInline):
@@ -150,7 +216,8 @@ class RequirementInline(admin.StackedInline):
 
 @admin.register(Goal)
 class GoalAdmin(admin.ModelAdmin):
-    list_display = ["number", "title", "plan", "section", "kind", "result_type"]
+    list_display = ["goal_number", "title", "plan", "section", "kind", "result_type"]
+    list_display_links = ["goal_number", "title"]
     list_filter = ["kind", "result_type", "plan__year", "plan__institution"]
     search_fields = ["number", "title", "description", "success_text"]
     ordering = ["plan", "order"]
@@ -170,6 +237,11 @@ class GoalAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    @admin.display(description=_("nr."), ordering="order")
+    def goal_number(self, goal):
+        # Sorting by plan order keeps "1.10" after "1.9" and lettered goals in place.
+        return goal.number
 
 
 class StatusEntryInline(admin.StackedInline):
