@@ -71,3 +71,18 @@ def test_danish_is_the_default_with_decimal_comma(settings):
         assert formats.number_format(Decimal("13.75"), 2) == "13,75"
     with translation.override("en"):
         assert formats.number_format(Decimal("95.5")) == "95.5"
+
+
+def test_pages_are_danish_whatever_the_browser_asks_for(client, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "da"
+    assert 'lang="da"' in response.content.decode()
+
+
+def test_english_is_one_click_away(client, db):
+    page = client.get("/").content.decode()
+    assert 'name="language" value="en"' in page
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert response["Content-Language"] == "en"
+    assert 'lang="en"' in response.content.decode()
