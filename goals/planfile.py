@@ -753,16 +753,27 @@ class _Checker:
                 "ministry",
                 _('et andet ministerium hedder allerede "%(name)s"') % {"name": ministry["name"]},
             )
-        if found and plan.get("year") and not self.replace:
-            if Plan.objects.filter(institution=found, year=plan["year"]).exists():
-                self.problem(
-                    "plan",
-                    _(
-                        "%(inst)s har allerede en plan for %(year)d. "
-                        "Brug --replace for at erstatte den."
-                    )
-                    % {"inst": short_name, "year": plan["year"]},
+        existing = (
+            Plan.objects.filter(institution=found, year=plan["year"]).first()
+            if found and plan.get("year")
+            else None
+        )
+        if existing and not self.replace:
+            self.problem(
+                "plan",
+                _("%(inst)s har allerede en plan for %(year)d. Brug --replace for at erstatte den.")
+                % {"inst": short_name, "year": plan["year"]},
+            )
+        elif existing and existing.reports.exists():
+            # Replacing would delete what the institution has reported; that is never silent.
+            self.problem(
+                "plan",
+                _(
+                    "%(inst)s's plan for %(year)d har allerede kvartalsopfølgning og kan ikke "
+                    "erstattes med en fil. Ret planen i administrationen i stedet."
                 )
+                % {"inst": short_name, "year": plan["year"]},
+            )
 
 
 def to_decimal(value):

@@ -246,3 +246,18 @@ def test_json_is_accepted(db):
     text = json.dumps(data, default=str, ensure_ascii=False).encode("utf-8")
     checked = read_plan_file(text)
     assert checked["plan"]["year"] == 2024
+
+
+def test_a_plan_with_follow_up_is_never_replaced_from_a_file(db):
+    from goals.models import QuarterReport, StatusEntry
+
+    plan = load_reference("be-2024.yaml")
+    report = QuarterReport.objects.create(plan=plan, quarter=3)
+    StatusEntry.objects.create(report=report, goal=plan.goals.first(), status="green")
+    before = counts()
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "import_plan", str(PLAN_DIR / "be-2024.yaml"), replace=True, stdout=io.StringIO()
+        )
+    assert "har allerede kvartalsopfølgning" in str(caught.value)
+    assert counts() == before
