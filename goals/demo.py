@@ -24,7 +24,7 @@ from goals.models import (
     Status,
     StatusEntry,
 )
-from goals.planfile import import_plan, read_plan_file
+from goals.planfile import import_plan, parse_plan_text, read_plan_file
 
 PLAN_DIR = Path(settings.BASE_DIR) / "fixtures" / "plans"
 DEMO_PASSWORD = "mrplan-demo-2024"
@@ -86,12 +86,13 @@ def load_demo(*, out=print):
 
 
 def _load_plan(path, out):
-    checked = read_plan_file(path.read_bytes(), replace=True)
-    short_name = checked["institution"]["short_name"]
-    year = checked["plan"]["year"]
+    raw = path.read_bytes()
+    data = parse_plan_text(raw)
+    short_name = data["institution"]["short_name"]
+    year = data["plan"]["year"]
     if Plan.objects.filter(institution__short_name=short_name, year=year).exists():
         return
-    import_plan(checked)
+    import_plan(read_plan_file(raw))
     out(f"Indlæst plan: {short_name} {year} ({path.name})")
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 QUARTERS = (1, 2, 3, 4)
 
@@ -121,7 +122,7 @@ class GroupGoal(models.Model):
 
     class Meta:
         verbose_name = _("koncernfælles mål")
-        verbose_name_plural = _("koncernfælles mål")
+        verbose_name_plural = pgettext_lazy("plural", "koncernfælles mål")
         ordering = ["ministry", "code"]
         constraints = [
             models.UniqueConstraint(fields=["ministry", "code"], name="group_goal_code_unique"),
@@ -429,7 +430,7 @@ class Goal(models.Model):
 
     class Meta:
         verbose_name = _("mål")
-        verbose_name_plural = _("mål")
+        verbose_name_plural = pgettext_lazy("plural", "mål")
         ordering = ["plan", "order"]
         constraints = [
             # Some plans number goals afresh under each section ("Mål 1" twice), so a number
@@ -586,7 +587,7 @@ class Requirement(models.Model):
 
     class Meta:
         verbose_name = _("resultatkrav")
-        verbose_name_plural = _("resultatkrav")
+        verbose_name_plural = pgettext_lazy("plural", "resultatkrav")
         ordering = ["goal", "order"]
         constraints = [
             # Bullet-point requirements carry no number, so only written numbers must differ.
@@ -651,7 +652,7 @@ class QuarterTarget(models.Model):
 
     class Meta:
         verbose_name = _("kvartalsmål")
-        verbose_name_plural = _("kvartalsmål")
+        verbose_name_plural = pgettext_lazy("plural", "kvartalsmål")
         ordering = ["requirement", "quarter"]
         constraints = [
             models.UniqueConstraint(
@@ -677,9 +678,11 @@ class SeriesPoint(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("år"))
     target_value = models.DecimalField(
-        _("mål"), max_digits=14, decimal_places=4, null=True, blank=True
+        pgettext_lazy("target", "mål"), max_digits=14, decimal_places=4, null=True, blank=True
     )
-    target_text = models.CharField(_("mål (tekst)"), max_length=200, blank=True)
+    target_text = models.CharField(
+        pgettext_lazy("target", "mål (tekst)"), max_length=200, blank=True
+    )
     result_value = models.DecimalField(
         _("resultat"), max_digits=14, decimal_places=4, null=True, blank=True
     )
@@ -687,7 +690,7 @@ class SeriesPoint(models.Model):
 
     class Meta:
         verbose_name = _("serieår")
-        verbose_name_plural = _("serieår")
+        verbose_name_plural = pgettext_lazy("plural", "serieår")
         ordering = ["requirement", "year"]
         constraints = [
             models.UniqueConstraint(fields=["requirement", "year"], name="series_year_unique"),

@@ -769,7 +769,7 @@ class _Checker:
             self.problem(
                 "plan",
                 _(
-                    "%(inst)s's plan for %(year)d har allerede kvartalsopfølgning og kan ikke "
+                    "Planen for %(inst)s %(year)d har allerede kvartalsopfølgning og kan ikke "
                     "erstattes med en fil. Ret planen i administrationen i stedet."
                 )
                 % {"inst": short_name, "year": plan["year"]},
