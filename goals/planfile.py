@@ -199,9 +199,9 @@ class _Checker:
         if number is None:
             self.problem(where, _('"%(key)s" skal være et tal, fx 95 eller 13,75') % {"key": key})
             return None
-        sign, digits, exponent = number.as_tuple()
-        places = max(0, -exponent)
-        if places > DECIMAL_PLACES or len(digits) - places > MAX_DIGITS - DECIMAL_PLACES:
+        places = max(0, -number.as_tuple().exponent)
+        whole_digits = number.adjusted() + 1  # digits before the decimal point
+        if places > DECIMAL_PLACES or whole_digits > MAX_DIGITS - DECIMAL_PLACES:
             self.problem(
                 where,
                 _('"%(key)s" har for mange cifre (højst %(int)d før og %(dec)d efter kommaet)')

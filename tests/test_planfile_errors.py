@@ -261,3 +261,53 @@ def test_a_plan_with_follow_up_is_never_replaced_from_a_file(db):
         )
     assert "har allerede kvartalsopfølgning" in str(caught.value)
     assert counts() == before
+
+
+def _wrong_shapes():
+    """Documents of the wrong shape in many places; each must give messages, not a crash."""
+    shapes = []
+    for where, value in [
+        (("plan",), []),
+        (("plan", "reporting"), "kvartalsvis"),
+        (("plan", "signatories"), {"name": "x"}),
+        (("plan", "signatories", 0), "Claus"),
+        (("plan", "year"), "tyve-fireogtyve"),
+        (("plan", "valid_from"), 20240101),
+        (("ministry",), "SKM"),
+        (("sections",), "Pejlemærke 1"),
+        (("sections", 0), ["Pejlemærke 1"]),
+        (("sections", 0, "goals"), {"1.1": "x"}),
+        (("sections", 0, "goals", 0), 1.1),
+        (("sections", 0, "goals", 0, "number"), 1.1),
+        (("sections", 0, "goals", 0, "number"), ["1.1"]),
+        (("sections", 0, "goals", 0, "requirements"), "alle"),
+        (("sections", 0, "goals", 0, "requirements", 0), None),
+        (("sections", 0, "goals", 0, "requirements", 0, "target"), True),
+        (("sections", 0, "goals", 0, "requirements", 0, "target"), "1e999"),
+        (("sections", 0, "goals", 0, "requirements", 0, "target"), 10**20),
+        (("sections", 0, "goals", 0, "requirements", 0, "target"), "0,00001"),
+        (("sections", 0, "goals", 0, "requirements", 0, "quarter_targets"), [1, 2]),
+        (("sections", 0, "goals", 0, "requirements", 0, "quarter_targets"), {"x": 1}),
+        (("sections", 0, "goals", 0, "requirements", 0, "series"), [{"target": 1}]),
+        (("sections", 0, "goals", 0, "requirements", 0, "text"), "bad\x00text"),
+        (("sections", 0, "goals", 0, "reporting", "quarters"), "1234"),
+        (("sections", 0, "goals", 0, "reporting", "quarters"), [1, 1]),
+        (("sections", 0, "goals", 0, "fulfilment"), "all"),
+        (("sections", 0, "goals", 0, "fulfilment"), {"rule": "at_least", "required": -1}),
+        (("sections", 0, "goals", 0, "title"), "x" * 301),
+        (("sections", 0, "goals", 0, "weight"), 0),
+    ]:
+        shapes.append(pytest.param(where, value, id="/".join(map(str, where)) + f"={value!r:.20}"))
+    return shapes
+
+
+@pytest.mark.parametrize(("where", "value"), _wrong_shapes())
+def test_wrong_shapes_give_messages_not_crashes(db, where, value):
+    data = good()
+    target = data
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = value
+    with pytest.raises(PlanFileError) as caught:
+        read_plan_file(yaml.safe_dump(data, allow_unicode=True).encode("utf-8"))
+    assert caught.value.problems
