@@ -59,28 +59,29 @@ def requirement(goal):
     return Requirement.objects.create(goal=goal, number="1)", text="Et krav")
 
 
+def member(username, role, **scope):
+    """A user with one membership: `institution=` for a reporter, `ministry=` for a reviewer."""
+    user = get_user_model().objects.create_user(username, password=f"pw-{username}-123")
+    Membership.objects.create(user=user, role=role, **scope)
+    return user
+
+
 # The people of the tests: a reporter of the institution, a reporter of another
 # institution, a reviewer of the ministry and an administrator.
 @pytest.fixture
 def alice(institution):
-    user = get_user_model().objects.create_user("alice", password="pw-alice-123")
-    Membership.objects.create(user=user, role=Membership.Role.REPORTER, institution=institution)
-    return user
+    return member("alice", Membership.Role.REPORTER, institution=institution)
 
 
 @pytest.fixture
 def bob(ministry):
     other = Institution.objects.create(ministry=ministry, name="Andenstyrelsen", short_name="AS")
-    user = get_user_model().objects.create_user("bob", password="pw-bob-123")
-    Membership.objects.create(user=user, role=Membership.Role.REPORTER, institution=other)
-    return user
+    return member("bob", Membership.Role.REPORTER, institution=other)
 
 
 @pytest.fixture
 def carol(ministry):
-    user = get_user_model().objects.create_user("carol", password="pw-carol-123")
-    Membership.objects.create(user=user, role=Membership.Role.REVIEWER, ministry=ministry)
-    return user
+    return member("carol", Membership.Role.REVIEWER, ministry=ministry)
 
 
 @pytest.fixture
