@@ -19,6 +19,7 @@ run: setup
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 test: setup
+	@CHECK_BROWSER=1 PYTHON="$(PYTHON)" sh scripts/check-system.sh
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 setup: check-system $(STAMP)

@@ -140,7 +140,7 @@ def _load_follow_up(plan, states, users):
         )
         if not created:
             continue
-        quarter_end = _quarter_end(plan.year, quarter)
+        quarter_end = plan.quarter_end(quarter)
         moment = timezone.make_aware(
             datetime.datetime.combine(quarter_end + datetime.timedelta(days=10), datetime.time(10))
         )
@@ -229,9 +229,3 @@ def _goal_result_text(status):
         Status.YELLOW: "Målet er under pres, men forventes nået.",
         Status.RED: "Målet er i risiko for ikke at blive nået.",
     }[status]
-
-
-def _quarter_end(year, quarter):
-    month = quarter * 3
-    next_month = datetime.date(year + (month == 12), month % 12 + 1, 1)
-    return next_month - datetime.timedelta(days=1)

@@ -1,11 +1,13 @@
 """The plan register: ministries, institutions, plans, their goals and the follow-up on them."""
 
+import datetime
 from itertools import combinations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -24,6 +26,13 @@ def quarters_to_text(quarters):
 
 def text_to_quarters(text):
     return [int(ch) for ch in text]
+
+
+def quarter_end(year, quarter):
+    """The last day of a calendar quarter."""
+    month = quarter * 3
+    first_of_next = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return first_of_next - datetime.timedelta(days=1)
 
 
 def validate_quarter_set(value):
@@ -228,6 +237,16 @@ class Plan(models.Model):
         choices=ScoringMethod.choices,
         default=ScoringMethod.BINARY,
     )
+    status_tolerance = models.DecimalField(
+        _("tolerance for gul (pct. af målværdien)"),
+        max_digits=5,
+        decimal_places=2,
+        default=5,
+        help_text=_(
+            "Et tal, der er inden for så mange procent af målværdien fra at nå den, giver gul; "
+            "længere fra giver rød."
+        ),
+    )
     partial_score = models.PositiveSmallIntegerField(
         _("point for delvist opfyldt (pct. af målets vægt)"),
         default=50,
@@ -257,6 +276,10 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=Q(partial_score__lte=100), name="plan_partial_score_percent"
             ),
+            models.CheckConstraint(
+                condition=Q(status_tolerance__gte=0, status_tolerance__lte=100),
+                name="plan_status_tolerance_percent",
+            ),
             choices_check("scoring_method", ScoringMethod, "plan_scoring_method_valid"),
         ]
 
@@ -266,6 +289,24 @@ class Plan(models.Model):
     @property
     def quarters(self):
         return text_to_quarters(self.reporting_quarters)
+
+    def quarter_end(self, quarter):
+        return quarter_end(self.year, quarter)
+
+    def deadline_for(self, quarter):
+        """The quarter's reporting deadline by the plan's rule, or None if it sets none."""
+        if self.deadline_days is None:
+            return None
+        return self.quarter_end(quarter) + datetime.timedelta(days=self.deadline_days)
+
+    def is_overdue(self, quarter, report=None, today=None):
+        """Whether the quarter's report is due by the plan's rule and not handed in in time."""
+        deadline = self.deadline_for(quarter)
+        if deadline is None or str(quarter) not in self.reporting_quarters:
+            return False
+        if report is not None and report.state in (ReportState.SUBMITTED, ReportState.APPROVED):
+            return False
+        return (today or timezone.localdate()) > deadline
 
 
 class Signatory(models.Model):
@@ -754,6 +795,10 @@ class QuarterReport(models.Model):
         related_name="+",
         verbose_name=_("behandlet af"),
     )
+    # Raised by every save and transition; a save made from an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=0)
+
+    EDITABLE_STATES = (ReportState.DRAFT, ReportState.RETURNED)
 
     class Meta:
         verbose_name = _("kvartalsopfølgning")
@@ -769,6 +814,10 @@ class QuarterReport(models.Model):
 
     def __str__(self):
         return f"{self.plan}, {self.quarter}. kvartal"
+
+    @property
+    def is_editable(self):
+        return self.state in self.EDITABLE_STATES
 
 
 class StatusEntry(models.Model):
@@ -796,6 +845,11 @@ class StatusEntry(models.Model):
     )
     result_text = models.TextField(_("resultat (tekst)"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, blank=True)
+    status_reason = models.TextField(
+        _("begrundelse for status"),
+        blank=True,
+        help_text=_("Påkrævet, når status afviger fra den, tallet giver."),
+    )
     ytd_value = models.DecimalField(
         _("år til dato (tal)"), max_digits=14, decimal_places=4, null=True, blank=True
     )
@@ -910,6 +964,121 @@ class GoalVerdict(models.Model):
 
     def __str__(self):
         return f"{self.goal}: {self.get_verdict_display()}"
+
+
+class HistorySubject(models.TextChoices):
+    ENTRY = "entry", _("Statusindberetning")
+    REPORT = "report", _("Kvartalsopfølgning")
+    REQUIREMENT_VERDICT = "requirement_verdict", _("Vurdering af resultatkrav")
+    GOAL_VERDICT = "goal_verdict", _("Vurdering af mål")
+
+
+class HistoryRecord(models.Model):
+    """One changed value of reported data: who, when, before and after (historik)."""
+
+    Subject = HistorySubject
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="history", verbose_name=_("plan")
+    )
+    report = models.ForeignKey(
+        QuarterReport,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="history",
+        verbose_name=_("kvartalsopfølgning"),
+    )
+    goal = models.ForeignKey(
+        Goal,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="history",
+        verbose_name=_("mål"),
+    )
+    requirement = models.ForeignKey(
+        Requirement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="history",
+        verbose_name=_("resultatkrav"),
+    )
+    subject = models.CharField(_("emne"), max_length=30, choices=Subject.choices)
+    field = models.CharField(_("felt"), max_length=50)
+    before = models.TextField(_("før"), blank=True)
+    after = models.TextField(_("efter"), blank=True)
+    changed_at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ændret af"),
+    )
+    # The report version this change produced, so a refused save can list what came after.
+    report_version = models.PositiveIntegerField(_("version"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ændring")
+        verbose_name_plural = _("historik")
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            choices_check("subject", HistorySubject, "history_subject_valid"),
+            models.CheckConstraint(
+                condition=~Q(subject="report") | Q(report__isnull=False),
+                name="history_report_change_has_report",
+            ),
+            models.CheckConstraint(
+                condition=Q(subject="report") | Q(goal__isnull=False),
+                name="history_goal_change_has_goal",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.field}: {self.before} -> {self.after}"
+
+    def _model_field(self):
+        model = {
+            HistorySubject.ENTRY: StatusEntry,
+            HistorySubject.REPORT: QuarterReport,
+            HistorySubject.REQUIREMENT_VERDICT: RequirementVerdict,
+            HistorySubject.GOAL_VERDICT: GoalVerdict,
+        }.get(self.subject)
+        try:
+            return model._meta.get_field(self.field) if model else None
+        except FieldDoesNotExist:
+            return None
+
+    @property
+    def field_label(self):
+        field = self._model_field()
+        return field.verbose_name if field else self.field
+
+    def _display(self, raw):
+        """A stored value as the reader's language writes it ("red" -> Rød, 95.5 -> 95,5)."""
+        from goals.numbers import format_number
+
+        field = self._model_field()
+        if raw == "" or field is None:
+            return raw
+        if field.choices:
+            return dict(field.flatchoices).get(raw, raw)
+        if isinstance(field, models.BooleanField):
+            return _("Ja") if raw == "True" else _("Nej")
+        if isinstance(field, models.DecimalField):
+            return format_number(raw)
+        return raw
+
+    @property
+    def before_display(self):
+        return self._display(self.before)
+
+    @property
+    def after_display(self):
+        return self._display(self.after)
 
 
 class Role(models.TextChoices):

@@ -450,7 +450,9 @@ class _Checker:
         rwhere = "plan.reporting"
         reporting = (
             self.fields(
-                obj.get("reporting") or {}, rwhere, {"schedule", "quarters", "deadline_days"}
+                obj.get("reporting") or {},
+                rwhere,
+                {"schedule", "quarters", "deadline_days", "status_tolerance"},
             )
             or {}
         )
@@ -459,6 +461,11 @@ class _Checker:
         plan["deadline_days"] = self.integer(
             reporting, "deadline_days", rwhere, minimum=0, maximum=365
         )
+        tolerance = self.decimal(reporting, "status_tolerance", rwhere)
+        if tolerance is not None and not 0 <= tolerance <= 100:
+            self.problem(rwhere, _('"status_tolerance" skal ligge mellem 0 og 100 (pct.)'))
+            tolerance = None
+        plan["status_tolerance"] = Decimal(5) if tolerance is None else tolerance
 
         swhere = "plan.scoring"
         scoring = (
@@ -938,6 +945,7 @@ def export_plan(plan):
                         "schedule": plan.reporting_schedule,
                         "quarters": text_to_quarters(plan.reporting_quarters),
                         "deadline_days": plan.deadline_days,
+                        "status_tolerance": _number(plan.status_tolerance),
                     }
                 ),
                 "scoring": _compact(

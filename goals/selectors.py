@@ -45,3 +45,45 @@ def plan_overview(plan):
         else:
             rows.append((goal.section, [goal]))
     return rows, [reports.get(q) for q in (1, 2, 3, 4)]
+
+
+def quarter_rows(plan, quarter, report):
+    """What the quarter page lists: every goal due in the quarter, with its due requirements.
+
+    A goal is due when its own quarters or one of its requirements' quarters include the
+    quarter. Returns [(section or None, [goal, ...]), ...] in plan order; each goal carries
+    `.due_requirements`, and it and its requirements carry `.entry` (the report's status
+    entry or None).
+    """
+    goals = (
+        plan.goals.select_related("section")
+        .prefetch_related(
+            Prefetch(
+                "requirements",
+                queryset=Requirement.objects.order_by("order").prefetch_related("quarter_targets"),
+            )
+        )
+        .order_by("section__order", "order")
+    )
+    entries = {}
+    if report is not None:
+        entries = {(e.goal_id, e.requirement_id): e for e in report.entries.all()}
+    rows = []
+    for goal in goals:
+        goal.due_requirements = [r for r in goal.requirements.all() if r.is_due_in(quarter)]
+        if not (goal.is_due_in(quarter) or goal.due_requirements):
+            continue
+        goal.entry = entries.get((goal.pk, None))
+        for requirement in goal.due_requirements:
+            requirement.goal = goal
+            requirement.entry = entries.get((goal.pk, requirement.pk))
+        if rows and rows[-1][0] == goal.section:
+            rows[-1][1].append(goal)
+        else:
+            rows.append((goal.section, [goal]))
+    return rows
+
+
+def goal_history(goal):
+    """Every recorded change to a goal's follow-up and verdicts, newest first."""
+    return goal.history.select_related("changed_by", "requirement", "report")

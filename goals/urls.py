@@ -1,10 +1,33 @@
 from django.urls import path
 
-from goals import views
+from goals.views import plans, quarters, year_end
 
 app_name = "goals"
 
+PLAN = "planer/<str:institution>/<int:year>/"
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("planer/<str:institution>/<int:year>/", views.plan_detail, name="plan_detail"),
+    path("", plans.home, name="home"),
+    path(PLAN, plans.plan_detail, name="plan_detail"),
+    path(f"{PLAN}kvartal/<int:quarter>/", quarters.quarter_page, name="quarter"),
+    path(
+        f"{PLAN}kvartal/<int:quarter>/godkend/",
+        quarters.review,
+        {"action": "approve"},
+        name="approve",
+    ),
+    path(
+        f"{PLAN}kvartal/<int:quarter>/send-retur/",
+        quarters.review,
+        {"action": "return"},
+        name="return",
+    ),
+    path(
+        f"{PLAN}kvartal/<int:quarter>/genaabn/",
+        quarters.review,
+        {"action": "reopen"},
+        name="reopen",
+    ),
+    path(f"{PLAN}maal/<int:goal_id>/historik/", plans.history, name="history"),
+    path(f"{PLAN}aarsafslutning/", year_end.year_end, name="year_end"),
 ]

@@ -1,7 +1,8 @@
 #!/bin/sh
-# Checks what mrplan needs from the machine itself: Python 3.11+ with venv, and the
-# Debian libraries WeasyPrint renders PDFs with. As root it installs missing Debian
-# packages; otherwise it says exactly what to install.
+# Checks what mrplan needs from the machine itself: Python 3.11+ with venv, the Debian
+# libraries WeasyPrint renders PDFs with and, for the test suite (CHECK_BROWSER=1), Debian's
+# Chromium for the end-to-end tests. As root it installs missing Debian packages; otherwise
+# it says exactly what to install.
 set -u
 
 fail() {
@@ -18,6 +19,9 @@ command -v "$PYTHON" >/dev/null 2>&1 || fail "Python 3.11 or newer is required (
 
 # WeasyPrint (PDF reports) needs Pango and HarfBuzz's subsetter (fast font subsetting).
 missing=""
+if [ "${CHECK_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+    missing="$missing chromium"
+fi
 for pair in libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
             libharfbuzz-subset.so.0:libharfbuzz-subset0; do
     lib=${pair%%:*}
@@ -29,11 +33,11 @@ done
 
 if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "mrplan: installing Debian packages WeasyPrint needs:$missing"
+        echo "mrplan: installing Debian packages mrplan needs:$missing"
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null \
             || fail "could not install$missing. Install them with: apt-get install$missing"
     else
-        fail "WeasyPrint needs these Debian packages:$missing
+        fail "mrplan needs these Debian packages (PDFs; Chromium for the browser tests):$missing
 Install them with: sudo apt-get install$missing"
     fi
 fi

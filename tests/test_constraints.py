@@ -14,6 +14,7 @@ from goals.models import (
     Goal,
     GoalVerdict,
     GroupGoal,
+    HistoryRecord,
     Institution,
     Membership,
     Ministry,
@@ -72,6 +73,10 @@ CASES = [
     ("plan_reporting_quarters_valid", lambda w: make_plan(w.institution, reporting_quarters="5")),
     ("plan_reporting_quarters_valid", lambda w: make_plan(w.institution, reporting_quarters="42")),
     ("plan_partial_score_percent", lambda w: make_plan(w.institution, partial_score=101)),
+    ("plan_status_tolerance_percent", lambda w: make_plan(
+        w.institution, status_tolerance=D("100.5")
+    )),
+    ("plan_status_tolerance_percent", lambda w: make_plan(w.institution, status_tolerance=-1)),
     ("plan_scoring_method_valid", lambda w: make_plan(w.institution, scoring_method="guess")),
     ("section_title_unique", lambda w: Section.objects.create(plan=w.plan, title="Pejlemærke 1")),
     ("section_number_unique", lambda w: Section.objects.create(
@@ -192,6 +197,15 @@ CASES = [
         Membership.objects.create(user=w.user, role="reviewer", ministry=w.ministry),
         Membership.objects.create(user=w.user, role="reviewer", ministry=w.ministry),
     ]),
+    ("history_subject_valid", lambda w: HistoryRecord.objects.create(
+        plan=w.plan, goal=w.goal, subject="gossip", field="status"
+    )),
+    ("history_report_change_has_report", lambda w: HistoryRecord.objects.create(
+        plan=w.plan, subject="report", field="state"
+    )),
+    ("history_goal_change_has_goal", lambda w: HistoryRecord.objects.create(
+        plan=w.plan, report=w.report, subject="entry", field="status"
+    )),
 ]  # fmt: skip
 
 

@@ -1,0 +1,199 @@
+"""The forms of quarterly follow-up and the year end."""
+
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from goals.models import Fulfilment, Status
+from goals.numbers import LocalNumberField
+from goals.scoring import propose_status, rule_verdict, takes_number
+
+RED_OR_YELLOW = (Status.RED, Status.YELLOW)
+
+
+def _text(label, rows=2):
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class EntryForm(forms.Form):
+    """One row of the quarter: a goal's follow-up, or one of its requirements' results.
+
+    The fields depend on the row: a goal has a text result, status, year to date, cause,
+    consequence and action; a requirement measured by a number has a number, status (proposed
+    from the number), a reason when the status differs, and a number for year to date; other
+    requirements have text.
+    """
+
+    result_value = LocalNumberField(label=_("Resultat i kvartalet"), required=False)
+    result_text = _text(_("Resultat i kvartalet"))
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Status.choices, required=False, widget=forms.RadioSelect
+    )
+    status_reason = _text(_("Begrundelse for anden status end den foreslåede"), rows=1)
+    ytd_value = LocalNumberField(label=_("År til dato"), required=False)
+    ytd_text = _text(_("År til dato"))
+    cause = _text(_("Årsag"))
+    consequence = _text(_("Konsekvens"))
+    action = _text(_("Handling"))
+
+    GOAL_FIELDS = ("result_text", "status", "ytd_text", "cause", "consequence", "action")
+    NUMBER_FIELDS = ("result_value", "status", "status_reason", "ytd_value")
+    TEXT_FIELDS = ("result_text", "status", "ytd_text")
+
+    def __init__(self, *args, goal, requirement=None, plan, quarter, submitting=False, **kwargs):
+        entry = (requirement or goal).entry
+        prefix = f"r{requirement.pk}" if requirement else f"g{goal.pk}"
+        initial = {name: getattr(entry, name) for name in self.base_fields} if entry else {}
+        super().__init__(*args, prefix=prefix, initial=initial, **kwargs)
+        self.goal, self.requirement = goal, requirement
+        self.plan, self.quarter, self.submitting = plan, quarter, submitting
+        self.numeric = requirement is not None and takes_number(requirement)
+        if requirement is None:
+            keep = self.GOAL_FIELDS
+        else:
+            keep = self.NUMBER_FIELDS if self.numeric else self.TEXT_FIELDS
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if self.numeric and requirement.unit:
+            self.fields["result_value"].help_text = requirement.get_unit_display()
+            self.fields["ytd_value"].help_text = requirement.get_unit_display()
+        self.proposal = None
+        if self.numeric and entry and entry.result_value is not None and not self.is_bound:
+            self.proposal = propose_status(
+                requirement, entry.result_value, quarter, plan.status_tolerance
+            )
+        self.helper = self._helper()
+
+    def _helper(self):
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        if self.requirement is None:
+            helper.layout = Layout(
+                Row(Column("result_text", css_class="col-md-6"), Column("ytd_text")),
+                InlineRadios("status"),
+                Row(Column("cause"), Column("consequence"), Column("action")),
+            )
+        elif self.numeric:
+            helper.layout = Layout(
+                Row(
+                    Column("result_value", css_class="col-sm-4"),
+                    Column(InlineRadios("status"), css_class="col-sm-4"),
+                    Column("ytd_value", css_class="col-sm-4"),
+                ),
+                Div("status_reason"),
+            )
+        else:
+            helper.layout = Layout(
+                Row(Column("result_text", css_class="col-md-6"), Column("ytd_text")),
+                InlineRadios("status"),
+            )
+        return helper
+
+    def disable(self):
+        for field in self.fields.values():
+            field.disabled = True
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status", "")
+        if self.numeric:
+            self.proposal = propose_status(
+                self.requirement, data.get("result_value"), self.quarter, self.plan.status_tolerance
+            )
+            if self.proposal and not status:
+                data["status"] = status = self.proposal.status
+            elif self.proposal and status != self.proposal.status:
+                if not data.get("status_reason", "").strip():
+                    self.add_error(
+                        "status_reason",
+                        _("Du har valgt %(chosen)s, men tallet giver %(proposed)s. Skriv, hvorfor.")
+                        % {
+                            "chosen": Status(status).label.lower(),
+                            "proposed": self.proposal.status_label.lower(),
+                        },
+                    )
+        if self.requirement is None:
+            if status in RED_OR_YELLOW:
+                for name in ("cause", "consequence", "action"):
+                    if not data.get(name, "").strip():
+                        self.add_error(
+                            name,
+                            _("Skal udfyldes, når status er %(status)s.")
+                            % {"status": Status(status).label.lower()},
+                        )
+            if self.submitting and not status:
+                self.add_error("status", _("Vælg en status, før kvartalet indsendes."))
+        return data
+
+    @property
+    def anchor(self):
+        return f"row-{self.prefix}"
+
+
+class YearEndForm(forms.Form):
+    """The year-end verdicts of a plan: each requirement met or not, each goal's final verdict.
+
+    Fields are made per requirement (`met_<id>`) and goal (`verdict_<id>`, `reason_<id>`).
+    After validation `rule_verdicts` maps a goal id to the verdict its fulfilment rule gives.
+    """
+
+    MET_CHOICES = [("", _("Ikke vurderet")), ("yes", _("Opfyldt")), ("no", _("Ikke opfyldt"))]
+
+    def __init__(self, *args, goals, prefilled, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = goals
+        self.rule_verdicts = {}
+        for goal in goals:
+            for requirement in goal.requirements.all():
+                name = f"met_{requirement.pk}"
+                self.fields[name] = forms.ChoiceField(
+                    label=requirement.number or _("Krav"),
+                    choices=self.MET_CHOICES,
+                    required=False,
+                )
+                met = prefilled.get(requirement.pk)
+                self.initial[name] = "" if met is None else ("yes" if met else "no")
+                requirement.met_field = name
+            verdict = getattr(goal, "current_verdict", None)
+            self.fields[f"verdict_{goal.pk}"] = forms.ChoiceField(
+                label=_("Endelig vurdering"),
+                choices=[("", _("Som reglen giver"))] + list(Fulfilment.choices),
+                required=False,
+            )
+            self.fields[f"reason_{goal.pk}"] = forms.CharField(
+                label=_("Begrundelse"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            if verdict:
+                keep = verdict.verdict != verdict.rule_verdict
+                self.initial[f"verdict_{goal.pk}"] = verdict.verdict if keep else ""
+                self.initial[f"reason_{goal.pk}"] = verdict.reason
+            goal.verdict_field = f"verdict_{goal.pk}"
+            goal.reason_field = f"reason_{goal.pk}"
+
+    def met(self, requirement):
+        value = self.cleaned_data.get(f"met_{requirement.pk}")
+        return None if not value else value == "yes"
+
+    def clean(self):
+        data = super().clean()
+        for goal in self.goals:
+            rule = rule_verdict(
+                goal.fulfilment_rule,
+                goal.required_count,
+                [self.met(r) for r in goal.requirements.all()],
+            )
+            self.rule_verdicts[goal.pk] = rule
+            final = data.get(f"verdict_{goal.pk}")
+            if final and rule and final != rule and not data.get(f"reason_{goal.pk}", "").strip():
+                self.add_error(
+                    f"reason_{goal.pk}",
+                    _("Begrund, hvorfor den endelige vurdering afviger fra reglens (%(rule)s).")
+                    % {"rule": Fulfilment(rule).label.lower()},
+                )
+        return data

@@ -1,0 +1,122 @@
+"""Who may do what with a plan, decided in one place.
+
+A plan is found among the plans the user may see (`Plan.objects.visible_to`), so a user who
+is not a member of its institution or ministry gets 404. A member who may see the plan but
+lacks the right for the action gets 403.
+
+- reporter of the institution: sees the plan, enters and submits its quarterly follow-up;
+- reviewer of the plan's ministry: sees the plan, approves, returns and reopens quarters,
+  sets the year-end verdicts;
+- administrator (superuser): may do all of it.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from goals.models import Membership, Plan
+
+VIEW = "view"
+REPORT = "report"
+REVIEW = "review"
+
+
+def has_right(user, plan, right):
+    """Whether a user who can see the plan holds the right for an action on it."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if right == VIEW:
+        return Plan.objects.visible_to(user).filter(pk=plan.pk).exists()
+    roles = _roles(user, plan)
+    if right == REPORT:
+        return Membership.Role.REPORTER in roles
+    if right == REVIEW:
+        return Membership.Role.REVIEWER in roles
+    return False
+
+
+def _roles(user, plan):
+    # One query per request, kept on the plan object the view holds.
+    cache = plan.__dict__.setdefault("_roles_by_user", {})
+    if user.pk not in cache:
+        cache[user.pk] = {
+            m.role
+            for m in Membership.objects.filter(user=user).only("role", "institution", "ministry")
+            if (m.role == Membership.Role.REPORTER and m.institution_id == plan.institution_id)
+            or (m.role == Membership.Role.REVIEWER and m.ministry_id == plan.ministry_id)
+        }
+    return cache[user.pk]
+
+
+def rights(user, plan):
+    """The rights a user holds on a plan they can see, for templates: {"report": True, ...}."""
+    return {right: has_right(user, plan, right) for right in (REPORT, REVIEW)}
+
+
+def get_plan_or_404(user, institution, year):
+    return get_object_or_404(
+        Plan.objects.visible_to(user).select_related("institution", "ministry"),
+        institution__short_name=institution,
+        year=year,
+    )
+
+
+UNSAVED_KEY = "unsaved-input:"
+
+
+def plan_access(right=VIEW, *, post_right=None, keep_input=False):
+    """Decorate a view taking `institution` and `year`: it receives `plan` instead.
+
+    `right` is needed for every request, `post_right` in addition for POST. Anonymous
+    visitors are sent to the login page. With `keep_input`, what an anonymous POST carried
+    (a form sent after the session expired) is kept in the new session, so the page can put it
+    back once the user has logged in again (`take_unsaved_input`).
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, institution, year, *args, **kwargs):
+            if not request.user.is_authenticated:
+                if keep_input and request.method == "POST":
+                    request.session[UNSAVED_KEY + request.path] = {
+                        key: request.POST.getlist(key)
+                        for key in request.POST
+                        if key != "csrfmiddlewaretoken"
+                    }
+                    messages.warning(
+                        request,
+                        _(
+                            "Din session er udløbet. Log ind igen, så sættes det, du skrev, "
+                            "ind på siden igen. Det er ikke gemt endnu."
+                        ),
+                    )
+                return redirect_to_login(request.get_full_path())
+            plan = get_plan_or_404(request.user, institution, year)
+            needed = [right] + ([post_right] if post_right and request.method == "POST" else [])
+            for each in needed:
+                if each != VIEW and not has_right(request.user, plan, each):
+                    raise PermissionDenied
+            plan.rights = rights(request.user, plan)
+            return view(request, plan, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def take_unsaved_input(request):
+    """What the user typed before their session expired on this page, as a QueryDict, once."""
+    kept = request.session.pop(UNSAVED_KEY + request.path, None)
+    if not kept:
+        return None
+    data = QueryDict(mutable=True)
+    for key, values in kept.items():
+        data.setlist(key, values)
+    return data

@@ -1,0 +1,366 @@
+"""Writes of quarterly follow-up and year-end verdicts, each atomic and recorded in the history.
+
+Every function checks the state it needs and raises `ServiceError` (with a message for the
+user) when the write is not allowed now. Permissions are the caller's business
+(`goals.permissions`); these functions decide what is possible, not who may do it.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from goals.models import (
+    GoalVerdict,
+    HistoryRecord,
+    QuarterReport,
+    ReportState,
+    RequirementVerdict,
+    StatusEntry,
+)
+from goals.scoring import rule_verdict
+
+ENTRY_FIELDS = (
+    "result_value",
+    "result_text",
+    "status",
+    "status_reason",
+    "ytd_value",
+    "ytd_text",
+    "cause",
+    "consequence",
+    "action",
+)
+
+Subject = HistoryRecord.Subject
+
+
+class ServiceError(Exception):
+    """A write that cannot be made in the current state; `message` says why."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class ConcurrentEdit(ServiceError):
+    """Someone else saved the quarter since the user opened it."""
+
+    def __init__(self, report, changes):
+        super().__init__(
+            _("Kvartalet er ændret af en anden, siden du åbnede det. Dit input er ikke gemt.")
+        )
+        self.report = report
+        self.changes = changes
+
+
+@dataclass
+class Row:
+    """One row of the quarter page as typed: a goal, or one of its requirements."""
+
+    goal: object
+    requirement: object = None
+    values: dict = field(default_factory=dict)
+
+    @property
+    def key(self):
+        return (self.goal.pk, self.requirement.pk if self.requirement else None)
+
+
+def _raw(value):
+    """A value as kept in the history: numbers without trailing zeros, None as blank."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def _same(before, after):
+    if isinstance(before, Decimal) or isinstance(after, Decimal):
+        if before is None or after is None:
+            return before is None and after is None
+        return Decimal(before) == Decimal(after)
+    return (before or "") == (after or "")
+
+
+def changes_since(report, version):
+    """The history of the report recorded after the given version, oldest first."""
+    return list(
+        HistoryRecord.objects.filter(report=report, report_version__gt=version)
+        .select_related("changed_by", "goal", "requirement")
+        .order_by("changed_at", "id")
+    )
+
+
+def _bump(report, *, version=None, states=None, **updates):
+    """Raise the report's version if it is still at `version` and in `states`; else False."""
+    queryset = QuarterReport.objects.filter(pk=report.pk)
+    if version is not None:
+        queryset = queryset.filter(version=version)
+    if states is not None:
+        queryset = queryset.filter(state__in=states)
+    if not queryset.update(version=F("version") + 1, **updates):
+        return False
+    report.refresh_from_db()
+    return True
+
+
+@transaction.atomic
+def save_quarter(*, plan, quarter, user, rows, version, submit=False):
+    """Save the quarter's rows as typed; with `submit`, also hand the quarter in.
+
+    `version` is the report version the user's page was built from (0 before the first
+    save). Returns (report, number of values changed). Raises ConcurrentEdit when someone
+    saved since, ServiceError when the quarter is not open for editing.
+    """
+    report, _created = QuarterReport.objects.get_or_create(plan=plan, quarter=quarter)
+    if not report.is_editable:
+        raise ServiceError(
+            _("Kvartalet er %(state)s og kan ikke ændres.")
+            % {"state": report.get_state_display().lower()}
+        )
+    existing = {
+        (entry.goal_id, entry.requirement_id): entry
+        for entry in StatusEntry.objects.filter(report=report)
+    }
+    pending = []
+    for row in rows:
+        entry = existing.get(row.key) or StatusEntry(
+            report=report, goal=row.goal, requirement=row.requirement
+        )
+        diffs = [
+            (name, getattr(entry, name), row.values.get(name))
+            for name in ENTRY_FIELDS
+            if name in row.values and not _same(getattr(entry, name), row.values.get(name))
+        ]
+        if diffs:
+            pending.append((row, entry, diffs))
+
+    if not pending and not submit:
+        if report.version != version:
+            raise ConcurrentEdit(report, changes_since(report, version))
+        return report, 0
+    if not _bump(report, version=version, states=QuarterReport.EDITABLE_STATES):
+        report.refresh_from_db()
+        raise ConcurrentEdit(report, changes_since(report, version))
+
+    now = timezone.now()
+    history = []
+    for row, entry, diffs in pending:
+        for name, before, after in diffs:
+            setattr(entry, name, after if after is not None else _blank(name))
+            history.append(
+                HistoryRecord(
+                    plan=plan,
+                    report=report,
+                    goal=row.goal,
+                    requirement=row.requirement,
+                    subject=Subject.ENTRY,
+                    field=name,
+                    before=_raw(before),
+                    after=_raw(after),
+                    changed_by=user,
+                    changed_at=now,
+                    report_version=report.version,
+                )
+            )
+        entry.updated_by = user
+        entry.save()
+    HistoryRecord.objects.bulk_create(history)
+    if submit:
+        missing = missing_for_submit(report, rows)
+        if missing:
+            # Raised inside the transaction: nothing of this save is kept either.
+            raise ServiceError(missing)
+        _transition(report, user, ReportState.SUBMITTED, now=now)
+    return report, len(history)
+
+
+def _blank(name):
+    return None if name.endswith("_value") else ""
+
+
+def missing_for_submit(report, rows):
+    """Why the quarter cannot be submitted yet, or "" when it can."""
+    entries = {(e.goal_id, e.requirement_id): e for e in report.entries.all()}
+    lacking = [
+        row.goal.number
+        for row in rows
+        if row.requirement is None and not getattr(entries.get(row.key), "status", "")
+    ]
+    if lacking:
+        return _("Status mangler for mål %(goals)s.") % {"goals": ", ".join(lacking)}
+    return ""
+
+
+# The state machine of a quarter: the states each state may be reached from.
+# draft/returned -> submitted (the institution), submitted -> approved or returned and
+# approved -> returned (reopened; the department).
+TRANSITIONS = {
+    ReportState.SUBMITTED: QuarterReport.EDITABLE_STATES,
+    ReportState.APPROVED: (ReportState.SUBMITTED,),
+    ReportState.RETURNED: (ReportState.SUBMITTED, ReportState.APPROVED),
+}
+
+
+def _transition(report, user, to_state, *, comment=None, now=None):
+    now = now or timezone.now()
+    from_states = TRANSITIONS[to_state]
+    before = {"state": report.state, "review_comment": report.review_comment}
+    updates = {"state": to_state}
+    if to_state == ReportState.SUBMITTED:
+        updates.update(submitted_at=now, submitted_by=user)
+    else:
+        updates.update(reviewed_at=now, reviewed_by=user)
+    if comment is not None:
+        updates["review_comment"] = comment
+    if not _bump(report, states=from_states, **updates):
+        report.refresh_from_db()
+        raise ServiceError(
+            _("Det kan ikke lade sig gøre: kvartalet er %(state)s.")
+            % {"state": report.get_state_display().lower()}
+        )
+    HistoryRecord.objects.bulk_create(
+        HistoryRecord(
+            plan_id=report.plan_id,
+            report=report,
+            subject=Subject.REPORT,
+            field=name,
+            before=before[name],
+            after=getattr(report, name),
+            changed_by=user,
+            changed_at=now,
+            report_version=report.version,
+        )
+        for name in ("state", "review_comment")
+        if before[name] != getattr(report, name)
+    )
+    return report
+
+
+@transaction.atomic
+def approve_quarter(*, report, user):
+    """The department approves a submitted quarter; it is read-only from then on."""
+    return _transition(report, user, ReportState.APPROVED)
+
+
+@transaction.atomic
+def return_quarter(*, report, user, comment):
+    """The department sends a submitted quarter back with a comment the reporter sees."""
+    if not comment.strip():
+        raise ServiceError(_("Skriv en kommentar, der siger, hvad der skal rettes."))
+    if report.state != ReportState.SUBMITTED:
+        raise ServiceError(_("Kun et indsendt kvartal kan sendes retur."))
+    return _transition(report, user, ReportState.RETURNED, comment=comment.strip())
+
+
+@transaction.atomic
+def reopen_quarter(*, report, user, comment=""):
+    """The department reopens an approved quarter so the institution can correct it."""
+    if report.state != ReportState.APPROVED:
+        raise ServiceError(_("Kun et godkendt kvartal kan genåbnes."))
+    return _transition(report, user, ReportState.RETURNED, comment=comment.strip())
+
+
+@transaction.atomic
+def save_year_end(*, plan, user, requirement_verdicts, goal_verdicts):
+    """Record the year-end verdicts of a plan.
+
+    `requirement_verdicts` maps a requirement to (met or None, reason); `goal_verdicts` maps a
+    goal to (final verdict or "", reason). The rule's verdict of each goal is computed from
+    its requirements; a final verdict that differs needs a reason (checked by the caller's
+    form, and by the database). Returns the number of values changed.
+    """
+    now = timezone.now()
+    history = []
+
+    def record(subject, goal, requirement, name, before, after):
+        if _raw(before) != _raw(after):
+            history.append(
+                HistoryRecord(
+                    plan=plan,
+                    goal=goal,
+                    requirement=requirement,
+                    subject=subject,
+                    field=name,
+                    before=_raw(before),
+                    after=_raw(after),
+                    changed_by=user,
+                    changed_at=now,
+                )
+            )
+
+    existing = {
+        v.requirement_id: v for v in RequirementVerdict.objects.filter(requirement__goal__plan=plan)
+    }
+    met_by_requirement = {}
+    for requirement, (met, reason) in requirement_verdicts.items():
+        verdict = existing.get(requirement.pk)
+        met_by_requirement[requirement.pk] = met
+        if met is None:
+            if verdict:
+                record(
+                    Subject.REQUIREMENT_VERDICT,
+                    requirement.goal,
+                    requirement,
+                    "met",
+                    verdict.met,
+                    None,
+                )
+                verdict.delete()
+            continue
+        verdict = verdict or RequirementVerdict(requirement=requirement, met=met)
+        record(
+            Subject.REQUIREMENT_VERDICT,
+            requirement.goal,
+            requirement,
+            "met",
+            existing.get(requirement.pk) and existing[requirement.pk].met,
+            met,
+        )
+        record(
+            Subject.REQUIREMENT_VERDICT,
+            requirement.goal,
+            requirement,
+            "reason",
+            verdict.reason if verdict.pk else "",
+            reason,
+        )
+        verdict.met, verdict.reason, verdict.decided_by = met, reason, user
+        verdict.save()
+
+    goal_existing = {v.goal_id: v for v in GoalVerdict.objects.filter(goal__plan=plan)}
+    for goal, (final, reason) in goal_verdicts.items():
+        requirements = list(goal.requirements.all())
+        rule = rule_verdict(
+            goal.fulfilment_rule,
+            goal.required_count,
+            [met_by_requirement.get(r.pk) for r in requirements],
+        )
+        final = final or rule
+        verdict = goal_existing.get(goal.pk)
+        if final is None:
+            if verdict:
+                record(Subject.GOAL_VERDICT, goal, None, "verdict", verdict.verdict, "")
+                verdict.delete()
+            continue
+        if final != (rule or final) and not reason.strip():
+            raise ServiceError(
+                _("Mål %(goal)s: begrund den endelige vurdering, når den afviger fra reglens.")
+                % {"goal": goal.number}
+            )
+        old = (verdict.rule_verdict, verdict.verdict, verdict.reason) if verdict else ("", "", "")
+        verdict = verdict or GoalVerdict(goal=goal)
+        verdict.rule_verdict = rule or final
+        verdict.verdict = final
+        verdict.reason = reason.strip()
+        verdict.decided_by = user
+        for name, before in zip(("rule_verdict", "verdict", "reason"), old, strict=True):
+            record(Subject.GOAL_VERDICT, goal, None, name, before, getattr(verdict, name))
+        verdict.save()
+    HistoryRecord.objects.bulk_create(history)
+    return len(history)
