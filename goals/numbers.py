@@ -23,7 +23,7 @@ def parse_number(text):
     for space in SPACES:
         value = value.replace(space, "")
     sign = ""
-    if value[:1] in "+-\u2212":
+    if value and value[0] in "+-\u2212":
         sign = "-" if value[0] != "+" else ""
         value = value[1:]
     whole, sep, fraction = value.partition(decimal_sep)

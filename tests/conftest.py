@@ -67,7 +67,8 @@ def member(username, role, **scope):
 
 
 # The people of the tests: a reporter of the institution, a reporter of another
-# institution, a reviewer of the ministry and an administrator.
+# institution, a reviewer of the ministry, a reviewer of another ministry and an
+# administrator.
 @pytest.fixture
 def alice(institution):
     return member("alice", Membership.Role.REPORTER, institution=institution)
@@ -82,6 +83,12 @@ def bob(ministry):
 @pytest.fixture
 def carol(ministry):
     return member("carol", Membership.Role.REVIEWER, ministry=ministry)
+
+
+@pytest.fixture
+def dave(db):
+    other = Ministry.objects.create(name="Andetministeriet", short_name="AM")
+    return member("dave", Membership.Role.REVIEWER, ministry=other)
 
 
 @pytest.fixture
