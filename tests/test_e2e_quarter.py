@@ -172,7 +172,9 @@ def test_quarter_from_empty_to_approved(live_server, browser, shots):
     errors = reporter.locator("#form-errors")
     expect(errors).to_be_visible()
     expect(errors).to_contain_text(f"Mål {red_goal.number}")
-    expect(reporter.locator(".alert-danger").first).to_contain_text("Intet er gemt")
+    expect(reporter.locator("main .alert").first).to_contain_text(
+        "Intet er gemt: ret de markerede felter."
+    )
     cause = red.locator(f"[name='g{red_goal.pk}-cause']")
     expect(cause).to_have_class(re.compile(r"\bis-invalid\b"))
     cause_error = red.locator(f"#div_id_g{red_goal.pk}-cause .invalid-feedback")

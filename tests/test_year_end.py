@@ -1,0 +1,193 @@
+"""Year-end verdicts: each fulfilment rule, both scoring methods, and the published 2021 rule."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from goals.models import (
+    Fulfilment,
+    FulfilmentRule,
+    Goal,
+    GoalVerdict,
+    HistoryRecord,
+    Membership,
+    QuarterReport,
+    RequirementVerdict,
+    ScoringMethod,
+    StatusEntry,
+)
+from goals.scoring import fulfilment_degree, goal_scores, rule_verdict
+from tests.conftest import member
+
+MET, PARTLY, NOT = Fulfilment.MET, Fulfilment.PARTLY_MET, Fulfilment.NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("rule", "k", "mets", "expected"),
+    [
+        (FulfilmentRule.ALL, None, [True, True], MET),
+        (FulfilmentRule.ALL, None, [True, False], NOT),
+        (FulfilmentRule.ALL, None, [False, False], NOT),
+        (FulfilmentRule.AT_LEAST, 1, [False, True], MET),
+        (FulfilmentRule.AT_LEAST, 1, [False, False], NOT),
+        (FulfilmentRule.AT_LEAST, 2, [True, False, True], MET),
+        (FulfilmentRule.AT_LEAST, 2, [True, False, False], NOT),
+        (FulfilmentRule.PARTIAL, None, [True, True, True], MET),
+        (FulfilmentRule.PARTIAL, None, [True, False, True], PARTLY),
+        (FulfilmentRule.PARTIAL, None, [False, False, False], NOT),
+        (FulfilmentRule.ALL, None, [True, None], None),  # undecided
+        (FulfilmentRule.ALL, None, [], None),  # nothing to compute from
+    ],
+)
+def test_rule_verdict(rule, k, mets, expected):
+    assert rule_verdict(rule, k, mets) == expected
+
+
+class G:
+    """A goal as scoring sees it."""
+
+    def __init__(self, pk, weight=None):
+        self.pk, self.weight = pk, weight
+
+
+def degree(verdicts, method, partial=50, weights=None):
+    goals = [G(i, (weights or {}).get(i)) for i in range(1, 6)]
+    return fulfilment_degree(goal_scores(goals, verdicts, method, partial))
+
+
+def test_binary_scoring_counts_only_met_goals_at_100_over_n():
+    verdicts = {1: MET, 2: MET, 3: NOT, 4: PARTLY, 5: MET}
+    assert degree(verdicts, ScoringMethod.BINARY) == Decimal(60)
+
+
+def test_partial_scoring_counts_partly_met_goals_by_the_plans_share():
+    verdicts = {1: MET, 2: MET, 3: NOT, 4: PARTLY, 5: MET}
+    assert degree(verdicts, ScoringMethod.PARTIAL, partial=50) == Decimal(70)
+    assert degree(verdicts, ScoringMethod.PARTIAL, partial=25) == Decimal(65)
+
+
+def test_weights_change_each_goals_share():
+    verdicts = {1: MET, 2: NOT, 3: NOT, 4: NOT, 5: NOT}
+    assert degree(verdicts, ScoringMethod.BINARY, weights={1: Decimal(6)}) == Decimal(60)
+
+
+def test_undecided_goals_are_not_scored_yet():
+    assert degree({}, ScoringMethod.BINARY) is None
+    assert degree({1: MET}, ScoringMethod.BINARY) == Decimal(20)
+
+
+@pytest.fixture
+def be2021(reference_plans):
+    return reference_plans["be-2021.yaml"]
+
+
+@pytest.fixture
+def ism_reviewer(be2021):
+    return member("ism", Membership.Role.REVIEWER, ministry=be2021.ministry)
+
+
+def year_end_url(plan):
+    return reverse("goals:year_end", args=[plan.institution.short_name, plan.year])
+
+
+def verdict_post(plan, met_by_goal, verdicts=None):
+    """POST data: met_by_goal maps a goal number to its requirements' "yes"/"no" in order."""
+    data = {}
+    for goal in plan.goals.all():
+        for requirement, met in zip(
+            goal.requirements.order_by("order"), met_by_goal[goal.number], strict=True
+        ):
+            data[f"met_{requirement.pk}"] = met
+        verdict, reason = (verdicts or {}).get(goal.number, ("", ""))
+        data[f"verdict_{goal.pk}"] = verdict
+        data[f"reason_{goal.pk}"] = reason
+    return data
+
+
+def test_published_2021_rule_five_goals_binary_twenty_points_each(client, be2021, ism_reviewer):
+    """seeds/004: binary, every goal weighs 100/5, met only when every element is met;
+    goal 2.1 is met when at least one of its two sub-goals is."""
+    assert be2021.scoring_method == ScoringMethod.BINARY and be2021.goals.count() == 5
+    counts = {g.number: g.requirements.count() for g in be2021.goals.all()}
+    client.force_login(ism_reviewer)
+    mets = {
+        "1.1": ["yes"],
+        "1.2": ["no"],
+        "2.1": ["no", "yes"],  # one of two sub-goals: met by its rule
+        "2.2": ["yes"],
+        "2.3": ["yes"] * (counts["2.3"] - 1) + ["no"],  # one element short: not met
+    }
+    response = client.post(year_end_url(be2021), verdict_post(be2021, mets))
+    assert response.status_code == 302
+    finals = {v.goal.number: v.verdict for v in GoalVerdict.objects.select_related("goal")}
+    assert finals == {"1.1": MET, "1.2": NOT, "2.1": MET, "2.2": MET, "2.3": NOT}
+    html = client.get(year_end_url(be2021)).content.decode()
+    assert "60,0 pct." in html and "5 af 5 mål vurderet" in html
+    assert "20,0 af 20,0" in html
+
+
+def test_overriding_the_rule_needs_a_reason(client, be2021, ism_reviewer):
+    client.force_login(ism_reviewer)
+    counts = {g.number: g.requirements.count() for g in be2021.goals.all()}
+    mets = {number: ["yes"] * n for number, n in counts.items()}
+    mets["1.2"] = ["no"]
+    overridden = {"1.2": (MET, "")}
+    response = client.post(year_end_url(be2021), verdict_post(be2021, mets, overridden))
+    assert response.status_code == 200
+    assert "afviger fra reglens (ikke opfyldt)" in response.content.decode()
+    assert not GoalVerdict.objects.exists() and not RequirementVerdict.objects.exists()
+
+    overridden = {"1.2": (MET, "Notatet blev godkendt få dage efter fristen.")}
+    assert (
+        client.post(year_end_url(be2021), verdict_post(be2021, mets, overridden)).status_code == 302
+    )
+    verdict = GoalVerdict.objects.get(goal__number="1.2")
+    assert (verdict.rule_verdict, verdict.verdict) == (NOT, MET)
+    assert "100,0 pct." in client.get(year_end_url(be2021)).content.decode()
+
+
+def test_verdicts_are_in_the_goals_history(client, be2021, ism_reviewer):
+    client.force_login(ism_reviewer)
+    counts = {g.number: g.requirements.count() for g in be2021.goals.all()}
+    client.post(
+        year_end_url(be2021), verdict_post(be2021, {n: ["yes"] * c for n, c in counts.items()})
+    )
+    client.post(
+        year_end_url(be2021),
+        verdict_post(
+            be2021, {n: (["no"] if n == "1.1" else ["yes"] * c) for n, c in counts.items()}
+        ),
+    )
+    goal = be2021.goals.get(number="1.1")
+    changes = HistoryRecord.objects.filter(goal=goal, subject="goal_verdict", field="verdict")
+    assert [(c.before, c.after) for c in changes.order_by("id")] == [("", MET), (MET, NOT)]
+    assert all(c.changed_by == ism_reviewer for c in changes)
+    html = client.get(reverse("goals:history", args=["BE", 2021, goal.pk])).content.decode()
+    assert "Ikke opfyldt" in html and "Endelig vurdering" in html
+
+
+def test_requirements_are_prefilled_from_the_q4_numbers(client, reference_plans, admin_user_):
+    plan = reference_plans["adst-2024.yaml"]
+    requirement = (
+        plan.goals.get(number="1.1").requirements.filter(measure="threshold").order_by("order")[0]
+    )
+    report = QuarterReport.objects.create(plan=plan, quarter=4)
+    StatusEntry.objects.create(
+        report=report, goal=requirement.goal, requirement=requirement,
+        result_value=requirement.target_value - 1,
+    )  # fmt: skip
+    client.force_login(admin_user_)
+    html = client.get(year_end_url(plan)).content.decode()
+    field = html[html.index(f'name="met_{requirement.pk}"') :]
+    field = field[: field.index("</select>")]
+    assert 'value="no" selected' in field
+
+
+def test_a_goal_without_requirements_takes_the_departments_verdict(client, plan, carol):
+    goal = Goal.objects.create(plan=plan, number="A", title="Uden krav", kind="drift")
+    client.force_login(carol)
+    url = year_end_url(plan)
+    client.post(url, {f"verdict_{goal.pk}": PARTLY, f"reason_{goal.pk}": ""})
+    verdict = GoalVerdict.objects.get(goal=goal)
+    assert (verdict.rule_verdict, verdict.verdict) == (PARTLY, PARTLY)
