@@ -12,6 +12,7 @@ from goals.models import (
     Goal,
     GoalVerdict,
     GroupGoal,
+    HistoryRecord,
     Institution,
     Membership,
     Ministry,
@@ -135,7 +136,7 @@ class PlanAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "reporting_schedule",
-                    ("reporting_quarters", "deadline_days"),
+                    ("reporting_quarters", "deadline_days", "status_tolerance"),
                     ("scoring_method", "partial_score"),
                     "scoring_note",
                 ]
@@ -244,15 +245,30 @@ class GoalAdmin(admin.ModelAdmin):
         return goal.number
 
 
-class StatusEntryInline(admin.StackedInline):
+class ReadOnly:
+    """Reported data is changed in the app only, where every change goes into the history."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+class StatusEntryInline(ReadOnly, admin.StackedInline):
     model = StatusEntry
     extra = 0
-    raw_id_fields = ["goal", "requirement"]
-    readonly_fields = ["updated_at", "updated_by"]
 
 
 @admin.register(QuarterReport)
-class QuarterReportAdmin(admin.ModelAdmin):
+class QuarterReportAdmin(ReadOnlyAdmin):
     list_display = ["plan", "quarter", "state", "submitted_at", "reviewed_at"]
     list_filter = ["state", "quarter", "plan__year", "plan__institution"]
     search_fields = ["plan__institution__name", "plan__institution__short_name"]
@@ -261,17 +277,35 @@ class QuarterReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(GoalVerdict)
-class GoalVerdictAdmin(admin.ModelAdmin):
+class GoalVerdictAdmin(ReadOnlyAdmin):
     list_display = ["goal", "rule_verdict", "verdict", "decided_by", "decided_at"]
     list_filter = ["verdict", "goal__plan__year"]
     raw_id_fields = ["goal"]
 
 
 @admin.register(RequirementVerdict)
-class RequirementVerdictAdmin(admin.ModelAdmin):
+class RequirementVerdictAdmin(ReadOnlyAdmin):
     list_display = ["requirement", "met", "decided_by", "decided_at"]
     list_filter = ["met"]
     raw_id_fields = ["requirement"]
+
+
+@admin.register(HistoryRecord)
+class HistoryRecordAdmin(ReadOnlyAdmin):
+    list_display = [
+        "changed_at",
+        "changed_by",
+        "plan",
+        "goal",
+        "subject",
+        "field",
+        "before",
+        "after",
+    ]
+    list_filter = ["subject", "plan__year", "plan__institution"]
+    search_fields = ["field", "before", "after", "changed_by__username"]
+    list_select_related = ["changed_by", "plan__institution", "goal"]
+    date_hierarchy = "changed_at"
 
 
 @admin.register(Membership)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from goals.models import (
     Comparator,
+    HistoryRecord,
     Institution,
     Measure,
     Membership,
@@ -180,6 +181,7 @@ def _load_follow_up(plan, states, users):
                 )
             )
         StatusEntry.objects.bulk_create(entries)
+        _record_history(plan, report, entries, reporter, reviewer, moment)
 
 
 def _requirement_entry(report, goal, requirement, quarter_end, counter):
@@ -229,3 +231,51 @@ def _goal_result_text(status):
         Status.YELLOW: "Målet er under pres, men forventes nået.",
         Status.RED: "Målet er i risiko for ikke at blive nået.",
     }[status]
+
+
+def _record_history(plan, report, entries, reporter, reviewer, moment):
+    """The history the demo's follow-up would have left: values entered, then each step."""
+    records = [
+        HistoryRecord(
+            plan=plan,
+            report=report,
+            goal=entry.goal,
+            requirement=entry.requirement,
+            subject=HistoryRecord.Subject.ENTRY,
+            field=name,
+            after=_text(getattr(entry, name)),
+            changed_by=reporter,
+            changed_at=moment - datetime.timedelta(days=2),
+            report_version=1,
+        )
+        for entry in entries
+        for name in ("status", "result_value", "result_text", "cause", "action")
+        if getattr(entry, name) not in (None, "")
+    ]
+    steps = {
+        ReportState.SUBMITTED: [("draft", "submitted", reporter, moment)],
+        ReportState.APPROVED: [
+            ("draft", "submitted", reporter, moment),
+            ("submitted", "approved", reviewer, moment + datetime.timedelta(days=3)),
+        ],
+    }.get(report.state, [])
+    for version, (before, after, user, when) in enumerate(steps, start=2):
+        records.append(
+            HistoryRecord(
+                plan=plan,
+                report=report,
+                subject=HistoryRecord.Subject.REPORT,
+                field="state",
+                before=before,
+                after=after,
+                changed_by=user,
+                changed_at=when,
+                report_version=version,
+            )
+        )
+    HistoryRecord.objects.bulk_create(records)
+    QuarterReport.objects.filter(pk=report.pk).update(version=1 + len(steps))
+
+
+def _text(value):
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)

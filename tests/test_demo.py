@@ -50,3 +50,16 @@ def test_demo_follow_up_covers_q1_to_q3_of_the_2024_plans(db):
     assert not flagged.filter(requirement__isnull=True, cause="").exists()
     assert not flagged.filter(requirement__isnull=True, action="").exists()
     assert StatusEntry.objects.filter(result_value__isnull=False).exists()
+
+
+def test_demo_follow_up_has_its_history(db):
+    load_demo(out=lambda line: None)
+    q1 = QuarterReport.objects.get(plan__institution__short_name="ADST", quarter=1)
+    states = q1.history.filter(field="state").order_by("changed_at")
+    assert [(r.before, r.after) for r in states] == [
+        ("draft", "submitted"),
+        ("submitted", "approved"),
+    ]
+    assert q1.version == states.last().report_version
+    entry = q1.entries.filter(requirement__isnull=True).first()
+    assert q1.history.filter(goal=entry.goal, field="status", after=entry.status).exists()
