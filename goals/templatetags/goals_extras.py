@@ -46,3 +46,9 @@ def target_text(requirement, quarter):
 def bound_field(form, name):
     """A form's field by a name made at run time: {{ form|bound_field:goal.verdict_field }}."""
     return form[name]
+
+
+@register.simple_tag
+def target_value(requirement, quarter):
+    """The number a requirement's result is held against in the quarter, or None."""
+    return target_for(requirement, quarter)

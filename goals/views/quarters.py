@@ -1,5 +1,7 @@
 """The quarter page: the institution enters and submits, the department reviews."""
 
+import json
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from goals import services
 from goals.forms import EntryForm
-from goals.models import QuarterReport
+from goals.models import QuarterReport, Status
 from goals.permissions import REPORT, REVIEW, plan_access, take_unsaved_input
 from goals.selectors import quarter_rows
 
@@ -122,6 +124,7 @@ def quarter_page(request, plan, quarter):
             "deadline": plan.deadline_for(quarter),
             "overdue": plan.is_overdue(quarter, report),
             "invalid_forms": [form for form in forms if form.is_bound and form.errors],
+            "status_labels_json": json.dumps({s.value: str(s.label) for s in Status}),
         },
     )
 
