@@ -57,7 +57,9 @@ def quarter_page(request, plan, quarter):
     if data is not None and request.method == "GET":
         messages.info(
             request,
-            _("Det, du skrev, før din session udløb, er sat ind igen. Tryk Gem for at gemme det."),
+            _(
+                "Det, du skrev, før din session udløb, er sat ind igen. Tryk Gem kladde for at gemme det."
+            ),
         )
     action = (data or {}).get("action", SAVE)
     forms = _forms(plan, quarter, rows, data, submitting=action == SUBMIT)
