@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.contrib.messages import constants as message_constants
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -126,6 +127,9 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
+
+# Messages are shown as Bootstrap alerts; Bootstrap calls an error "danger".
+MESSAGE_TAGS = {message_constants.ERROR: "danger", message_constants.DEBUG: "secondary"}
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 

@@ -51,14 +51,18 @@ RETURN_COMMENT = "Uddyb venligst handlingen for mål 1.1: hvornår ser vi effekt
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def browser():
+def _require_chromium():
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: the end-to-end tests need Debian's Chromium. "
             "Install it with `apt-get install chromium`.",
             pytrace=False,
         )
+
+
+@pytest.fixture
+def browser():
+    _require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -121,8 +125,13 @@ def _log_in(browser, base_url, username, shots, shot_name):
     return page
 
 
-def test_quarter_from_empty_to_approved(live_server, browser, shots):
+def test_quarter_from_empty_to_approved(live_server, shots, request):
     from playwright.sync_api import expect
+
+    # Checked in the test, not only in the fixture, so a missing browser is a FAILED test
+    # and not an ERROR at setup.
+    _require_chromium()
+    browser = request.getfixturevalue("browser")
 
     plan = load_reference("adst-2024.yaml")
     assert plan.institution.short_name == "ADST"
@@ -177,7 +186,7 @@ def test_quarter_from_empty_to_approved(live_server, browser, shots):
     errors = reporter.locator("#form-errors")
     expect(errors).to_be_visible()
     expect(errors).to_contain_text(f"Mål {red_goal.number}")
-    expect(reporter.locator("main .alert").first).to_contain_text(
+    expect(reporter.locator("main .alert-danger").first).to_contain_text(
         "Intet er gemt: ret de markerede felter."
     )
     cause = red.locator(f"[name='g{red_goal.pk}-cause']")
@@ -332,3 +341,35 @@ def test_quarter_from_empty_to_approved(live_server, browser, shots):
             else:
                 assert entry.result_text == f"Krav {requirement} nået.", str(requirement)
     assert sorted(p.name for p in ARTIFACTS.glob("*.png"))[0] == "01-login.png"
+
+
+def test_a_typed_number_proposes_its_status_at_once(live_server, request):
+    """Before any save, the page shows the status a number gives and selects it, unless the
+    reporter chose another; the reporter's own choice is left alone."""
+    from playwright.sync_api import expect
+
+    _require_chromium()
+    browser = request.getfixturevalue("browser")
+    plan = load_reference("adst-2024.yaml")
+    member("rita", Membership.Role.REPORTER, institution=plan.institution)
+    page = _log_in(browser, live_server.url, "rita", lambda page, name: None, "login")
+    page.goto(f"{live_server.url}/planer/ADST/2024/kvartal/{QUARTER}/")
+
+    row = page.locator("[data-comparator='at_least']").first
+    target = Decimal(row.get_attribute("data-target"))
+    result = row.locator("input[name$='-result_value']")
+    proposal = row.locator(".live-proposal .status")
+    checked = row.locator("input[name$='-status']:checked")
+    for typed, status, word in [
+        (_number(target), "green", "Grøn"),
+        (_number(target * Decimal("0.98")), "yellow", "Gul"),  # within the 5 pct. tolerance
+        (_number(target * Decimal("0.5")), "red", "Rød"),
+    ]:
+        result.fill(typed)
+        expect(proposal).to_have_text(word)
+        expect(checked).to_have_value(status)
+    row.locator("input[name$='-status'][value='green']").check()  # the reporter's own choice
+    result.fill(_number(target * Decimal("0.97")))
+    expect(proposal).to_have_text("Gul")
+    expect(checked).to_have_value("green")
+    assert not QuarterReport.objects.exists()  # nothing saved by typing
