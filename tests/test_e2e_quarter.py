@@ -22,6 +22,8 @@ import pytest
 # the ORM calls the test makes between browser steps.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from django.db import connections  # noqa: E402
+
 from goals.models import Membership, QuarterReport, StatusEntry  # noqa: E402
 from goals.scoring import takes_number  # noqa: E402
 from tests.conftest import load_reference, member  # noqa: E402
@@ -73,6 +75,9 @@ def browser():
             yield browser
         finally:
             browser.close()
+            # The test's ORM calls ran while Playwright's loop was active and opened their own
+            # connection; close it so the test database can be dropped afterwards.
+            connections.close_all()
 
 
 @pytest.fixture

@@ -83,3 +83,38 @@ def test_admin_goal_page_shows_requirements(client, reference_plans, admin_user_
     client.force_login(admin_user_)
     page = client.get(reverse("admin:goals_goal_change", args=[goal.pk])).content.decode()
     assert page.count("kundetilfredshed") >= 5
+
+
+def test_password_change_in_danish(client, alice):
+    client.force_login(alice)
+    url = reverse("password_change")
+    assert "Skift adgangskode" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "old_password": "pw-alice-123",
+            "new_password1": "Et-nyt-kodeord-2024",
+            "new_password2": "Et-nyt-kodeord-2024",
+        },
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("Et-nyt-kodeord-2024")
+    wrong = client.post(
+        url, {"old_password": "forkert", "new_password1": "x", "new_password2": "y"}
+    )
+    assert "gamle adgangskode" in wrong.content.decode().lower()
+
+
+def test_reported_data_is_read_only_in_the_admin(client, plan, goal, admin_user_):
+    from goals.models import QuarterReport
+
+    report = QuarterReport.objects.create(plan=plan, quarter=1)
+    report.entries.create(goal=goal, status="red", cause="c")
+    client.force_login(admin_user_)
+    url = reverse("admin:goals_quarterreport_change", args=[report.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"state": "approved"}).status_code == 403
+    report.refresh_from_db()
+    assert report.state == "draft"
+    assert client.get(reverse("admin:goals_historyrecord_changelist")).status_code == 200

@@ -191,3 +191,12 @@ def test_a_goal_without_requirements_takes_the_departments_verdict(client, plan,
     client.post(url, {f"verdict_{goal.pk}": PARTLY, f"reason_{goal.pk}": ""})
     verdict = GoalVerdict.objects.get(goal=goal)
     assert (verdict.rule_verdict, verdict.verdict) == (PARTLY, PARTLY)
+
+
+def test_year_end_page_query_count_does_not_grow_with_goals(
+    client, reference_plans, admin_user_, django_assert_max_num_queries
+):
+    client.force_login(admin_user_)
+    with django_assert_max_num_queries(14):
+        response = client.get(year_end_url(reference_plans["adst-2024.yaml"]))
+    assert response.status_code == 200

@@ -58,7 +58,8 @@ def quarter_page(request, plan, quarter):
         messages.info(
             request,
             _(
-                "Det, du skrev, før din session udløb, er sat ind igen. Tryk Gem kladde for at gemme det."
+                "Det, du skrev, før din session udløb, er sat ind igen. "
+                "Tryk Gem kladde for at gemme det."
             ),
         )
     action = (data or {}).get("action", SAVE)
