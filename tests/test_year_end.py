@@ -200,3 +200,22 @@ def test_year_end_page_query_count_does_not_grow_with_goals(
     with django_assert_max_num_queries(14):
         response = client.get(year_end_url(reference_plans["adst-2024.yaml"]))
     assert response.status_code == 200
+
+
+def test_partial_scoring_on_the_page(client, plan, carol):
+    """A partly met goal scores the plan's share of its weight when the plan scores partially."""
+    plan.scoring_method, plan.partial_score = ScoringMethod.PARTIAL, 40
+    plan.save()
+    partial = Goal.objects.create(
+        plan=plan, number="1", title="Delvis", kind="drift", fulfilment_rule="partial", order=1
+    )
+    full = Goal.objects.create(plan=plan, number="2", title="Hel", kind="drift", order=2)
+    first = partial.requirements.create(number="1)", text="a", order=1)
+    second = partial.requirements.create(number="2)", text="b", order=2)
+    only = full.requirements.create(number="1)", text="c", order=1)
+    client.force_login(carol)
+    data = {f"met_{first.pk}": "yes", f"met_{second.pk}": "no", f"met_{only.pk}": "yes"}
+    assert client.post(year_end_url(plan), data).status_code == 302
+    assert GoalVerdict.objects.get(goal=partial).verdict == PARTLY
+    html = client.get(year_end_url(plan)).content.decode()
+    assert "70,0 pct." in html  # 50 for the met goal + 40 pct. of 50 for the partly met one
