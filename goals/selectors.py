@@ -15,6 +15,31 @@ def plans_for(user):
     )
 
 
+def group_by_section(goals):
+    """Goals in plan order as [(section or None, [goal, ...]), ...], one entry per heading."""
+    groups = []
+    for goal in goals:
+        if groups and groups[-1][0] == goal.section:
+            groups[-1][1].append(goal)
+        else:
+            groups.append((goal.section, [goal]))
+    return groups
+
+
+def goals_with_requirements(plan):
+    """The plan's goals in plan order with their headings, requirements and quarter targets."""
+    return (
+        plan.goals.select_related("section")
+        .prefetch_related(
+            Prefetch(
+                "requirements",
+                queryset=Requirement.objects.order_by("order").prefetch_related("quarter_targets"),
+            )
+        )
+        .order_by("section__order", "order")
+    )
+
+
 def plan_overview(plan):
     """The plan's goals in plan order, grouped under their headings, with quarter statuses.
 
@@ -36,15 +61,10 @@ def plan_overview(plan):
         .order_by("section__order", "order")
     )
     reports = {r.quarter: r for r in QuarterReport.objects.filter(plan=plan)}
-    rows = []
     for goal in goals:
         by_quarter = {entry.report.quarter: entry for entry in goal.goal_entries}
         goal.statuses = [by_quarter.get(q) for q in (1, 2, 3, 4)]
-        if rows and rows[-1][0] == goal.section:
-            rows[-1][1].append(goal)
-        else:
-            rows.append((goal.section, [goal]))
-    return rows, [reports.get(q) for q in (1, 2, 3, 4)]
+    return group_by_section(goals), [reports.get(q) for q in (1, 2, 3, 4)]
 
 
 def quarter_rows(plan, quarter, report):
@@ -55,20 +75,11 @@ def quarter_rows(plan, quarter, report):
     `.due_requirements`, and it and its requirements carry `.entry` (the report's status
     entry or None).
     """
-    goals = (
-        plan.goals.select_related("section")
-        .prefetch_related(
-            Prefetch(
-                "requirements",
-                queryset=Requirement.objects.order_by("order").prefetch_related("quarter_targets"),
-            )
-        )
-        .order_by("section__order", "order")
-    )
+    goals = goals_with_requirements(plan)
     entries = {}
     if report is not None:
         entries = {(e.goal_id, e.requirement_id): e for e in report.entries.all()}
-    rows = []
+    due = []
     for goal in goals:
         goal.due_requirements = [r for r in goal.requirements.all() if r.is_due_in(quarter)]
         if not (goal.is_due_in(quarter) or goal.due_requirements):
@@ -77,11 +88,8 @@ def quarter_rows(plan, quarter, report):
         for requirement in goal.due_requirements:
             requirement.goal = goal
             requirement.entry = entries.get((goal.pk, requirement.pk))
-        if rows and rows[-1][0] == goal.section:
-            rows[-1][1].append(goal)
-        else:
-            rows.append((goal.section, [goal]))
-    return rows
+        due.append(goal)
+    return group_by_section(due)
 
 
 def goal_history(goal):

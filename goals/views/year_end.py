@@ -1,28 +1,19 @@
 """The year end: the department's verdicts per requirement and goal, and the plan's score."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from goals import services
 from goals.forms import YearEndForm
-from goals.models import Fulfilment, GoalVerdict, Requirement, RequirementVerdict, StatusEntry
+from goals.models import Fulfilment, GoalVerdict, RequirementVerdict, StatusEntry
 from goals.permissions import REVIEW, plan_access
 from goals.scoring import fulfilment_degree, goal_scores, is_met, rule_verdict, target_for
+from goals.selectors import goals_with_requirements, group_by_section
 
 
 def _goals(plan):
-    goals = list(
-        plan.goals.select_related("section")
-        .prefetch_related(
-            Prefetch(
-                "requirements",
-                queryset=Requirement.objects.order_by("order").prefetch_related("quarter_targets"),
-            )
-        )
-        .order_by("section__order", "order")
-    )
+    goals = list(goals_with_requirements(plan))
     verdicts = {v.goal_id: v for v in GoalVerdict.objects.filter(goal__plan=plan)}
     for goal in goals:
         goal.current_verdict = verdicts.get(goal.pk)
@@ -100,19 +91,13 @@ def year_end(request, plan):
             [prefilled.get(r.pk) for r in goal.requirements.all()],
         )
         goal.rule_preview_label = Fulfilment(goal.rule_preview).label if goal.rule_preview else ""
-    sections = []
-    for goal in goals:
-        if sections and sections[-1][0] == goal.section:
-            sections[-1][1].append(goal)
-        else:
-            sections.append((goal.section, [goal]))
     return render(
         request,
         "goals/year_end.html",
         {
             "plan": plan,
             "form": form,
-            "sections": sections,
+            "sections": group_by_section(goals),
             "degree": fulfilment_degree(scores),
             "decided": len(final),
             "total": len(goals),
