@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from goals.generate import InstitutionName, generate_ministry
 from goals.models import (
     Comparator,
     HistoryRecord,
@@ -24,6 +25,7 @@ from goals.models import (
     ReportState,
     Status,
     StatusEntry,
+    quarter_end,
 )
 from goals.planfile import import_plan, parse_plan_text, read_plan_file
 
@@ -38,6 +40,21 @@ USERS = [
     ("be", "Peter Østergaard", Membership.Role.REPORTER, "BE"),
     ("skm-departement", "Sofie Kjær", Membership.Role.REVIEWER, "SKM"),
     ("ism-departement", "Ibrahim Said", Membership.Role.REVIEWER, "ISM"),
+    ("ekm-departement", "Eva Krogh", Membership.Role.REVIEWER, "EKM"),
+]
+
+# A made-up ministry beside the reference plans, so the dashboards have institutions to
+# compare: last year complete, this year reported up to the last quarter that has ended.
+EXAMPLE_MINISTRY = ("Eksempelministeriet (fiktive demodata)", "EKM")
+EXAMPLE_INSTITUTIONS = [
+    InstitutionName("Styrelsen for Digital Service", "SDS"),
+    InstitutionName("Tilsynsstyrelsen", "TILS"),
+    InstitutionName("Styrelsen for Data og Analyse", "SDA"),
+    InstitutionName("Udbetalingsstyrelsen", "UDS"),
+    InstitutionName("Klagenævnsenheden", "KLE"),
+    InstitutionName("Styrelsen for Borgerkontakt", "SBK"),
+    InstitutionName("Bygge- og Driftsstyrelsen", "BDS"),
+    InstitutionName("Rådgivningsenheden", "RGE"),
 ]
 
 # How far each quarter's result lies from its target, in percent; negative is worse.
@@ -74,6 +91,7 @@ def load_demo(*, out=print):
     with transaction.atomic():
         for path in sorted(PLAN_DIR.glob("*.yaml")):
             _load_plan(path, out)
+        _load_example_ministry(out)
         users = _load_users(out)
         for (short_name, year), states in REPORT_STATES.items():
             plan = Plan.objects.filter(institution__short_name=short_name, year=year).first()
@@ -95,6 +113,25 @@ def _load_plan(path, out):
         return
     import_plan(read_plan_file(raw))
     out(f"Indlæst plan: {short_name} {year} ({path.name})")
+
+
+def _load_example_ministry(out, today=None):
+    name, short_name = EXAMPLE_MINISTRY
+    if Ministry.objects.filter(short_name=short_name).exists():
+        return
+    today = today or timezone.localdate()
+    ended = sum(1 for quarter in (1, 2, 3, 4) if quarter_end(today.year, quarter) < today)
+    generate_ministry(
+        name=name,
+        short_name=short_name,
+        institutions=EXAMPLE_INSTITUTIONS,
+        years=[today.year - 1, today.year],
+        goals=8,
+        requirements=2,
+        last_quarter=ended,
+        seed=2024,
+    )
+    out(f"Indlæst eksempelministerium: {name} med {len(EXAMPLE_INSTITUTIONS)} institutioner")
 
 
 def _load_users(out):

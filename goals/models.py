@@ -70,6 +70,38 @@ def choices_check(field, choices, name, allow_blank=False):
     return models.CheckConstraint(condition=Q(**{f"{field}__in": values}), name=name)
 
 
+class MinistryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Ministries the user belongs to: in its department, or at one of its institutions.
+
+        Only the department (and administrators) may open a ministry's dashboards; a member
+        of one of its institutions finds the ministry, so is told 403 rather than 404.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        memberships = Membership.objects.filter(user=user)
+        return self.filter(
+            Q(pk__in=memberships.filter(role=Membership.Role.REVIEWER).values("ministry"))
+            | Q(
+                institutions__in=memberships.filter(role=Membership.Role.REPORTER).values(
+                    "institution"
+                )
+            )
+        ).distinct()
+
+    def reviewed_by(self, user):
+        """Ministries whose dashboards the user may open: their department's, or all for admins."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            memberships__user=user, memberships__role=Membership.Role.REVIEWER
+        ).distinct()
+
+
 class Ministry(models.Model):
     """A ministry and its group of institutions (ministerium, koncern)."""
 
@@ -77,6 +109,8 @@ class Ministry(models.Model):
     short_name = models.CharField(_("forkortelse"), max_length=30, unique=True)
     vision = models.TextField(_("koncernfælles vision"), blank=True)
     values = models.TextField(_("koncernfælles værdier"), blank=True)
+
+    objects = MinistryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ministerium")

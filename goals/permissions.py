@@ -8,6 +8,9 @@ lacks the right for the action gets 403.
 - reviewer of the plan's ministry: sees the plan, approves, returns and reopens quarters,
   sets the year-end verdicts;
 - administrator (superuser): may do all of it.
+
+A ministry's dashboards follow the same rule (`ministry_access`): its department's reviewers
+and administrators see them; a member of one of its institutions gets 403, anyone else 404.
 """
 
 from functools import wraps
@@ -19,7 +22,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from goals.models import Membership, Plan
+from goals.models import Membership, Ministry, Plan
 
 VIEW = "view"
 REPORT = "report"
@@ -120,3 +123,27 @@ def take_unsaved_input(request):
     for key, values in kept.items():
         data.setlist(key, values)
     return data
+
+
+def ministry_access(view):
+    """Decorate a view taking `ministry` (its short name): it receives the Ministry instead.
+
+    The dashboards are the department's: reviewers of the ministry and administrators may
+    open them. A reporter of one of its institutions gets 403, anyone else 404.
+    """
+
+    @wraps(view)
+    def wrapper(request, ministry, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        found = get_object_or_404(Ministry.objects.visible_to(request.user), short_name=ministry)
+        if not can_review_ministry(request.user, found):
+            raise PermissionDenied
+        return view(request, found, *args, **kwargs)
+
+    return wrapper
+
+
+def can_review_ministry(user, ministry):
+    """Whether the user may see the ministry's dashboards: its reviewers and administrators."""
+    return Ministry.objects.reviewed_by(user).filter(pk=ministry.pk).exists()

@@ -133,16 +133,18 @@ def goal_scores(goals, verdicts, method, partial_score):
     for goal, weight in zip(goals, weights, strict=True):
         share = weight * HUNDRED / total
         verdict = verdicts.get(goal.pk)
-        if verdict is None:
-            points = None
-        elif verdict == Fulfilment.MET:
-            points = share
-        elif verdict == Fulfilment.PARTLY_MET and method == ScoringMethod.PARTIAL:
-            points = share * Decimal(partial_score) / HUNDRED
-        else:
-            points = Decimal(0)
+        points = None if verdict is None else share * verdict_value(verdict, method, partial_score)
         scores.append(GoalScore(goal, share, verdict, points))
     return scores
+
+
+def verdict_value(verdict, method, partial_score):
+    """The share of its weight a goal scores with a verdict: 1, 0, or the partial share."""
+    if verdict == Fulfilment.MET:
+        return Decimal(1)
+    if verdict == Fulfilment.PARTLY_MET and method == ScoringMethod.PARTIAL:
+        return Decimal(partial_score) / HUNDRED
+    return Decimal(0)
 
 
 def fulfilment_degree(scores):

@@ -1,10 +1,13 @@
 """Template helpers for numbers, targets and statuses as the plans write them."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from goals.models import Measure
+from goals.models import Measure, Status
 from goals.numbers import format_number
 from goals.scoring import target_for
 
@@ -52,3 +55,63 @@ def bound_field(form, name):
 def target_value(requirement, quarter):
     """The number a requirement's result is held against in the quarter, or None."""
     return target_for(requirement, quarter)
+
+
+STATUS_SYMBOLS = {"green": "✓", "yellow": "!", "red": "✕"}
+
+STATE_BADGES = {
+    "approved": "text-bg-success",
+    "submitted": "text-bg-primary",
+    "returned": "text-bg-warning",
+    "draft": "text-bg-secondary",
+}
+
+
+@register.simple_tag
+def status_badge(status, label=None):
+    """A status as its symbol and word on its colour: never the colour alone."""
+    if not status:
+        return ""
+    return format_html(
+        '<span class="status status-{}"><span aria-hidden="true">{}</span> {}</span>',
+        status,
+        STATUS_SYMBOLS.get(status, ""),
+        label or Status(status).label,
+    )
+
+
+@register.simple_tag
+def status_count(status, count):
+    """How many goals have a status: its symbol and number, its word for screen readers."""
+    return format_html(
+        '<span class="count count-{}" title="{}"><span aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}:</span> {}</span>',
+        status,
+        Status(status).label,
+        STATUS_SYMBOLS[status],
+        Status(status).label,
+        count,
+    )
+
+
+@register.simple_tag
+def state_badge(state, label, overdue=False):
+    """A quarterly report's state as a badge, and "Fristen er overskredet" beside it if so."""
+    badge = format_html(
+        '<span class="badge {}">{}</span>',
+        STATE_BADGES.get(state, "text-bg-light border"),
+        label,
+    )
+    if overdue:
+        badge += format_html(
+            ' <span class="badge text-bg-danger">{}</span>', _("Fristen er overskredet")
+        )
+    return badge
+
+
+@register.filter
+def percent(value):
+    """A percentage to one decimal, the active language's way: 83,3 %."""
+    if value is None:
+        return ""
+    return f"{format_number(Decimal(value).quantize(Decimal('0.1'), ROUND_HALF_UP))} %"

@@ -1,0 +1,434 @@
+"""Reads for the dashboards: where a ministry's institutions stand, aggregated in the database.
+
+Every function here runs a fixed number of queries, whatever the number of institutions,
+goals and quarters (the tests hold them to it): counts are grouped in SQL, and the rows that
+are fetched are joined to their plan and institution in the same query.
+
+A goal's status in a quarter is the goal-level status entry of that quarter's report,
+whatever the report's state: the department may follow a draft read-only, and every page
+shows the report's state beside the statuses so a draft is never taken for a handed-in report.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from goals.models import (
+    QUARTERS,
+    Fulfilment,
+    Goal,
+    GroupGoal,
+    MinistryBeacon,
+    Plan,
+    QuarterReport,
+    ReportState,
+    Requirement,
+    Status,
+    StatusEntry,
+)
+from goals.scoring import verdict_value
+
+STATUSES = (Status.GREEN, Status.YELLOW, Status.RED)
+
+# What a goal's latest status says about the year's verdict while the year is still running.
+PROVISIONAL_VERDICT = {
+    Status.GREEN: Fulfilment.MET,
+    Status.YELLOW: Fulfilment.PARTLY_MET,
+    Status.RED: Fulfilment.NOT_MET,
+}
+
+# A quarter without a report: "missing" once the quarter has ended, "not started" before.
+MISSING = "missing"
+NOT_STARTED = "not_started"
+STATE_LABELS = {
+    MISSING: _("Mangler"),
+    NOT_STARTED: _("Ikke påbegyndt"),
+    **{s.value: s.label for s in ReportState},
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the department narrows a dashboard to; blank means everything."""
+
+    year: int
+    quarter: int | None = None
+    kind: str = ""
+    beacon: int | None = None  # a MinistryBeacon's pk
+    status: str = ""  # needs attention only: "red" or "yellow"
+
+    def goal_q(self, prefix=""):
+        """The goals the filters keep, as a Q on a query that reaches a goal by `prefix`."""
+        q = Q()
+        if self.kind:
+            q &= Q(**{f"{prefix}kind": self.kind})
+        if self.beacon:
+            q &= Q(**{f"{prefix}section__ministry_beacon": self.beacon})
+        return q
+
+
+def plan_years(ministry):
+    """The years the ministry has plans for, newest first."""
+    return list(
+        Plan.objects.filter(ministry=ministry)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def default_year(years, today=None):
+    """This year if the ministry has plans for it, else the newest year before it, else any."""
+    if not years:
+        return (today or timezone.localdate()).year
+    this_year = (today or timezone.localdate()).year
+    return next((year for year in years if year <= this_year), years[-1])
+
+
+def beacons_of(ministry):
+    return list(MinistryBeacon.objects.filter(ministry=ministry).order_by("order", "number"))
+
+
+# --- the ministry overview -------------------------------------------------------------
+
+
+@dataclass
+class QuarterCell:
+    """One institution's quarter on the overview: its report's state and its goals' statuses."""
+
+    quarter: int
+    due: bool
+    state: str  # a ReportState value, or MISSING / NOT_STARTED when there is no report
+    overdue: bool
+    goals_due: int = 0
+    counts: dict = field(default_factory=dict)  # status -> number of goals
+
+    @property
+    def state_label(self):
+        return STATE_LABELS[self.state]
+
+    @property
+    def reported(self):
+        return sum(self.counts.values())
+
+    @property
+    def without_status(self):
+        return max(0, self.goals_due - self.reported)
+
+    @property
+    def shown(self):
+        """Whether there is anything to show: a quarter the plan reports, or a report anyway."""
+        return self.due or self.state not in (MISSING, NOT_STARTED)
+
+    def count(self, status):
+        return self.counts.get(status, 0)
+
+    @property
+    def severity(self):
+        """Worst first: more red goals, then more yellow, then an overdue report."""
+        return (self.count(Status.RED), self.count(Status.YELLOW), self.overdue)
+
+
+@dataclass
+class Degree:
+    """A plan's fulfilment degree so far, in percent of the goals it counts."""
+
+    value: Decimal | None
+    counted: int  # goals with a verdict or a status
+    total: int
+    final: bool  # every goal has the department's verdict
+
+
+@dataclass
+class InstitutionRow:
+    plan: Plan
+    cells: list
+    degree: Degree
+
+    def cell(self, quarter):
+        return self.cells[quarter - 1]
+
+
+def ministry_overview(ministry, filters, today=None):
+    """One row per institution with a plan in the year: its four quarters and its degree.
+
+    Quarter cells count the goals the filters keep; the degree is always the whole plan's.
+    """
+    today = today or timezone.localdate()
+    plans = list(
+        Plan.objects.filter(ministry=ministry, year=filters.year)
+        .select_related("institution")
+        .order_by("institution__name")
+    )
+    in_year = {"plan__ministry": ministry, "plan__year": filters.year}
+    states = {
+        (plan_id, quarter): state
+        for plan_id, quarter, state in QuarterReport.objects.filter(**in_year).values_list(
+            "plan_id", "quarter", "state"
+        )
+    }
+    counts = Counter()
+    for plan_id, quarter, status, number in (
+        StatusEntry.objects.filter(
+            filters.goal_q("goal__"),
+            report__plan__ministry=ministry,
+            report__plan__year=filters.year,
+            requirement__isnull=True,
+        )
+        .exclude(status="")
+        .values_list("report__plan_id", "report__quarter", "status")
+        .annotate(number=Count("id"))
+        .order_by()
+    ):
+        counts[plan_id, quarter, status] = number
+    due = Counter()
+    for plan_id, quarters, number in (
+        Goal.objects.filter(filters.goal_q(), **in_year)
+        .values_list("plan_id", "reporting_quarters")
+        .annotate(number=Count("id"))
+        .order_by()
+    ):
+        for quarter in quarters:
+            due[plan_id, int(quarter)] += number
+    degrees = _degrees(plans, in_year)
+
+    rows = []
+    for plan in plans:
+        cells = []
+        for quarter in QUARTERS:
+            state = states.get((plan.pk, quarter)) or (
+                MISSING if plan.quarter_end(quarter) < today else NOT_STARTED
+            )
+            cells.append(
+                QuarterCell(
+                    quarter=quarter,
+                    due=str(quarter) in plan.reporting_quarters,
+                    state=state,
+                    overdue=plan.is_overdue(quarter, _StateOnly(state), today),
+                    goals_due=due[plan.pk, quarter],
+                    counts={s: counts[plan.pk, quarter, s] for s in STATUSES},
+                )
+            )
+        rows.append(InstitutionRow(plan=plan, cells=cells, degree=degrees[plan.pk]))
+    return rows
+
+
+class _StateOnly:
+    """What `Plan.is_overdue` needs of a report, from a state read with values_list."""
+
+    def __init__(self, state):
+        self.state = state
+
+
+def _degrees(plans, in_year):
+    """Each plan's fulfilment degree so far, by its scoring method.
+
+    A goal counts by the department's final verdict where there is one, otherwise by its
+    latest status (green: met, yellow: partly met, red: not met); goals with neither are left
+    out until they have one.
+    """
+    latest = (
+        StatusEntry.objects.filter(goal=OuterRef("pk"), requirement__isnull=True)
+        .exclude(status="")
+        .order_by("-report__quarter")
+        .values("status")[:1]
+    )
+    goals = {}
+    for plan_id, weight, verdict, status in (
+        Goal.objects.filter(**in_year)
+        .annotate(latest_status=Subquery(latest))
+        .values_list("plan_id", "weight", "verdict__verdict", "latest_status")
+    ):
+        goals.setdefault(plan_id, []).append((weight or Decimal(1), verdict, status))
+    degrees = {}
+    for plan in plans:
+        points = counted_weight = Decimal(0)
+        counted = final = 0
+        for weight, verdict, status in goals.get(plan.pk, []):
+            final += verdict is not None
+            verdict = verdict or PROVISIONAL_VERDICT.get(status)
+            if verdict is None:
+                continue
+            counted += 1
+            counted_weight += weight
+            points += weight * verdict_value(verdict, plan.scoring_method, plan.partial_score)
+        total = len(goals.get(plan.pk, []))
+        degrees[plan.pk] = Degree(
+            value=points * 100 / counted_weight if counted_weight else None,
+            counted=counted,
+            total=total,
+            final=total > 0 and final == total,
+        )
+    return degrees
+
+
+def _worst_first(quarter):
+    return lambda row: tuple(-n for n in row.cell(quarter).severity)
+
+
+SORTS = {
+    "institution": lambda row: row.plan.institution.name.lower(),
+    "grad": lambda row: (row.degree.value is None, row.degree.value or 0),
+    **{f"k{quarter}": _worst_first(quarter) for quarter in QUARTERS},
+}
+
+
+def sort_rows(rows, sort):
+    """Rows in the order asked for: "institution" A-Z, "kN" worst first, "grad" lowest first.
+
+    A leading "-" reverses the order.
+    """
+    key = SORTS[sort.lstrip("-")]
+    return sorted(rows, key=key, reverse=sort.startswith("-"))
+
+
+def status_totals(rows):
+    """Per quarter, the number of goals of each status and without one, summed over rows."""
+    totals = []
+    for quarter in QUARTERS:
+        cells = [row.cell(quarter) for row in rows]
+        totals.append(
+            {
+                "quarter": quarter,
+                **{s.value: sum(c.count(s) for c in cells) for s in STATUSES},
+                "none": sum(c.without_status for c in cells if c.due),
+            }
+        )
+    return totals
+
+
+# --- needs attention -----------------------------------------------------------------
+
+
+def attention_entries(ministry, filters):
+    """Red and yellow goals across the ministry's institutions, newest first.
+
+    Without a quarter filter a goal is listed by its latest status, so a goal that was red
+    in the first quarter and green since is not; with one, by its status in that quarter.
+    """
+    entries = StatusEntry.objects.filter(
+        filters.goal_q("goal__"),
+        report__plan__ministry=ministry,
+        report__plan__year=filters.year,
+        requirement__isnull=True,
+        status__in=[filters.status] if filters.status else [Status.RED, Status.YELLOW],
+    )
+    if filters.quarter:
+        entries = entries.filter(report__quarter=filters.quarter)
+    else:
+        later = StatusEntry.objects.filter(
+            goal=OuterRef("goal"),
+            requirement__isnull=True,
+            report__quarter__gt=OuterRef("report__quarter"),
+        ).exclude(status="")
+        entries = entries.filter(~Exists(later))
+    return entries.select_related("report__plan__institution", "goal__section").order_by(
+        "-report__quarter", "-updated_at", "-pk"
+    )
+
+
+@dataclass
+class ReportAlert:
+    """A report the department should look at: overdue, or returned and not yet resubmitted."""
+
+    plan: Plan
+    quarter: int
+    state: str
+    overdue: bool
+    deadline: object
+    comment: str = ""
+
+    @property
+    def state_label(self):
+        return STATE_LABELS[self.state]
+
+
+def attention_reports(ministry, year, today=None):
+    """Every overdue or returned report of the ministry's plans for the year, oldest first."""
+    today = today or timezone.localdate()
+    plans = list(
+        Plan.objects.filter(ministry=ministry, year=year)
+        .select_related("institution")
+        .order_by("institution__name")
+    )
+    reports = {
+        (r.plan_id, r.quarter): r
+        for r in QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year).only(
+            "plan_id", "quarter", "state", "review_comment"
+        )
+    }
+    alerts = []
+    for quarter in QUARTERS:
+        for plan in plans:
+            report = reports.get((plan.pk, quarter))
+            overdue = plan.is_overdue(quarter, report, today)
+            returned = report is not None and report.state == ReportState.RETURNED
+            if overdue or returned:
+                alerts.append(
+                    ReportAlert(
+                        plan=plan,
+                        quarter=quarter,
+                        state=report.state if report else MISSING,
+                        overdue=overdue,
+                        deadline=plan.deadline_for(quarter),
+                        comment=report.review_comment if returned else "",
+                    )
+                )
+    return alerts
+
+
+# --- group-wide goals ------------------------------------------------------------------
+
+
+@dataclass
+class GroupGoalRow:
+    """One institution's goal under a group-wide goal, with its four quarters."""
+
+    goal: Goal
+    quarters: list  # per quarter: {"entry": goal entry or None, "results": [(req, entry)]}
+
+
+def group_goal_overview(ministry, year):
+    """Each group-wide goal of the ministry with every institution's goal under it, side by side.
+
+    Returns [(group_goal, [GroupGoalRow, ...]), ...] in the ministry's order of group goals,
+    institutions by name. A quarter holds the goal's own entry and its requirements' results.
+    """
+    group_goals = list(GroupGoal.objects.filter(ministry=ministry).order_by("title"))
+    goals = list(
+        Goal.objects.filter(plan__ministry=ministry, plan__year=year, group_goal__isnull=False)
+        .select_related("plan__institution")
+        .order_by("plan__institution__name", "order")
+    )
+    requirements = {}
+    for requirement in Requirement.objects.filter(
+        goal__plan__ministry=ministry, goal__plan__year=year, goal__group_goal__isnull=False
+    ).order_by("order"):
+        requirements.setdefault(requirement.goal_id, []).append(requirement)
+    entries = {
+        (e.goal_id, e.requirement_id, e.quarter): e
+        for e in StatusEntry.objects.filter(
+            goal__plan__ministry=ministry, goal__plan__year=year, goal__group_goal__isnull=False
+        ).annotate(quarter=F("report__quarter"))
+    }
+    by_group = {g.pk: [] for g in group_goals}
+    for goal in goals:
+        goal.plan_requirements = requirements.get(goal.pk, [])
+        quarters = [
+            {
+                "quarter": quarter,
+                "entry": entries.get((goal.pk, None, quarter)),
+                "results": [
+                    (r, entries[goal.pk, r.pk, quarter])
+                    for r in goal.plan_requirements
+                    if (goal.pk, r.pk, quarter) in entries
+                ],
+            }
+            for quarter in QUARTERS
+        ]
+        by_group[goal.group_goal_id].append(GroupGoalRow(goal=goal, quarters=quarters))
+    return [(g, by_group[g.pk]) for g in group_goals]
