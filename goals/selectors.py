@@ -1,8 +1,8 @@
 """Reads of the plan register, scoped to the user asking."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 
-from goals.models import Plan, QuarterReport, Requirement, StatusEntry
+from goals.models import QUARTERS, Plan, QuarterReport, Requirement, StatusEntry
 
 
 def plans_for(user):
@@ -41,30 +41,50 @@ def goals_with_requirements(plan):
 
 
 def plan_overview(plan):
-    """The plan's goals in plan order, grouped under their headings, with quarter statuses.
+    """The plan's goals in plan order, grouped under their headings, with every quarter's results.
 
-    Returns (rows, quarters): rows is a list of (section or None, [goal, ...]) where each
-    goal carries `.statuses`, a list of four goal-level status entries or None.
+    Returns (rows, reports): rows is a list of (section or None, [goal, ...]) where each goal
+    carries `.cells` (see `quarter_cells`) and `.latest`, its latest goal-level entry with a
+    status (or None); reports lists the plan's four quarterly reports (None where there is none).
     """
     goals = list(
         plan.goals.select_related("section")
-        .prefetch_related(
-            Prefetch("requirements", queryset=Requirement.objects.order_by("order")),
-            Prefetch(
-                "entries",
-                queryset=StatusEntry.objects.filter(requirement__isnull=True).select_related(
-                    "report"
-                ),
-                to_attr="goal_entries",
-            ),
-        )
+        .prefetch_related(Prefetch("requirements", queryset=Requirement.objects.order_by("order")))
         .order_by("section__order", "order")
     )
-    reports = {r.quarter: r for r in QuarterReport.objects.filter(plan=plan)}
+    entries = entries_by_quarter(StatusEntry.objects.filter(report__plan=plan))
     for goal in goals:
-        by_quarter = {entry.report.quarter: entry for entry in goal.goal_entries}
-        goal.statuses = [by_quarter.get(q) for q in (1, 2, 3, 4)]
-    return group_by_section(goals), [reports.get(q) for q in (1, 2, 3, 4)]
+        goal.cells = quarter_cells(goal, goal.requirements.all(), entries)
+        goal.latest = next(
+            (c["entry"] for c in reversed(goal.cells) if c["entry"] and c["entry"].status),
+            None,
+        )
+    reports = {r.quarter: r for r in QuarterReport.objects.filter(plan=plan)}
+    return group_by_section(goals), [reports.get(q) for q in QUARTERS]
+
+
+def entries_by_quarter(entries):
+    """Status entries keyed by (goal id, requirement id or None, quarter), in one query."""
+    return {
+        (e.goal_id, e.requirement_id, e.quarter): e
+        for e in entries.annotate(quarter=F("report__quarter"))
+    }
+
+
+def quarter_cells(goal, requirements, entries):
+    """A goal's four quarters: {"quarter", "entry" (the goal's own), "results" [(req, entry)]}."""
+    return [
+        {
+            "quarter": quarter,
+            "entry": entries.get((goal.pk, None, quarter)),
+            "results": [
+                (requirement, entries[goal.pk, requirement.pk, quarter])
+                for requirement in requirements
+                if (goal.pk, requirement.pk, quarter) in entries
+            ],
+        }
+        for quarter in QUARTERS
+    ]
 
 
 def quarter_rows(plan, quarter, report):

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +31,7 @@ from goals.models import (
     StatusEntry,
 )
 from goals.scoring import verdict_value
+from goals.selectors import entries_by_quarter, quarter_cells
 
 STATUSES = (Status.GREEN, Status.YELLOW, Status.RED)
 
@@ -389,7 +390,7 @@ class GroupGoalRow:
     """One institution's goal under a group-wide goal, with its four quarters."""
 
     goal: Goal
-    quarters: list  # per quarter: {"entry": goal entry or None, "results": [(req, entry)]}
+    cells: list  # per quarter: {"entry": goal entry or None, "results": [(req, entry)]}
 
 
 def group_goal_overview(ministry, year):
@@ -409,26 +410,39 @@ def group_goal_overview(ministry, year):
         goal__plan__ministry=ministry, goal__plan__year=year, goal__group_goal__isnull=False
     ).order_by("order"):
         requirements.setdefault(requirement.goal_id, []).append(requirement)
-    entries = {
-        (e.goal_id, e.requirement_id, e.quarter): e
-        for e in StatusEntry.objects.filter(
+    entries = entries_by_quarter(
+        StatusEntry.objects.filter(
             goal__plan__ministry=ministry, goal__plan__year=year, goal__group_goal__isnull=False
-        ).annotate(quarter=F("report__quarter"))
-    }
+        )
+    )
     by_group = {g.pk: [] for g in group_goals}
     for goal in goals:
         goal.plan_requirements = requirements.get(goal.pk, [])
-        quarters = [
+        cells = quarter_cells(goal, goal.plan_requirements, entries)
+        by_group[goal.group_goal_id].append(GroupGoalRow(goal=goal, cells=cells))
+    return [(g, by_group[g.pk]) for g in group_goals]
+
+
+def plan_status_totals(plan, goals, reports, today=None):
+    """Per quarter, a plan's goals by status, and the due goals without one once it counts.
+
+    `goals` carry `.cells` from `goals.selectors.plan_overview`; `reports` its four reports.
+    """
+    today = today or timezone.localdate()
+    totals = []
+    for quarter in QUARTERS:
+        statuses = Counter(
+            cell["entry"].status
+            for goal in goals
+            if (cell := goal.cells[quarter - 1])["entry"] and cell["entry"].status
+        )
+        started = reports[quarter - 1] is not None or plan.quarter_end(quarter) < today
+        due = sum(1 for goal in goals if goal.is_due_in(quarter))
+        totals.append(
             {
                 "quarter": quarter,
-                "entry": entries.get((goal.pk, None, quarter)),
-                "results": [
-                    (r, entries[goal.pk, r.pk, quarter])
-                    for r in goal.plan_requirements
-                    if (goal.pk, r.pk, quarter) in entries
-                ],
+                **{s.value: statuses[s] for s in STATUSES},
+                "none": max(0, due - sum(statuses.values())) if started else 0,
             }
-            for quarter in QUARTERS
-        ]
-        by_group[goal.group_goal_id].append(GroupGoalRow(goal=goal, quarters=quarters))
-    return [(g, by_group[g.pk]) for g in group_goals]
+        )
+    return totals

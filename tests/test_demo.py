@@ -1,9 +1,10 @@
 """`make run` loads a living system: the reference plans, a user per role, Q1-Q3 follow-up."""
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from goals.demo import DEMO_PASSWORD, USERS, load_demo
-from goals.models import Membership, Plan, QuarterReport, Status, StatusEntry
+from goals.demo import DEMO_PASSWORD, EXAMPLE_INSTITUTIONS, EXAMPLE_MINISTRY, USERS, load_demo
+from goals.models import Membership, Ministry, Plan, QuarterReport, Status, StatusEntry, quarter_end
 
 
 def test_demo_loads_everything_once(db):
@@ -16,9 +17,11 @@ def test_demo_loads_everything_once(db):
         QuarterReport.objects.count(),
         StatusEntry.objects.count(),
     ) == first
-    assert first[0] == 3
+    # The three reference plans, and two years of the made-up ministry's institutions.
+    assert first[0] == 3 + 2 * len(EXAMPLE_INSTITUTIONS)
     assert any(DEMO_PASSWORD in line for line in lines)
     assert sum("Indlæst plan" in line for line in lines) == 3
+    assert sum("Indlæst eksempelministerium" in line for line in lines) == 1
 
 
 def test_demo_has_a_user_for_each_role(db):
@@ -63,3 +66,27 @@ def test_demo_follow_up_has_its_history(db):
     assert q1.version == states.last().report_version
     entry = q1.entries.filter(requirement__isnull=True).first()
     assert q1.history.filter(goal=entry.goal, field="status", after=entry.status).exists()
+
+
+def test_demo_has_a_made_up_ministry_reported_up_to_the_last_ended_quarter(db, client):
+    load_demo(out=lambda line: None)
+    name, short_name = EXAMPLE_MINISTRY
+    ministry = Ministry.objects.get(short_name=short_name)
+    assert "fiktive" in ministry.name
+    today = timezone.localdate()
+    this_year = Plan.objects.filter(ministry=ministry, year=today.year)
+    assert this_year.count() == len(EXAMPLE_INSTITUTIONS)
+    ended = [q for q in (1, 2, 3, 4) if quarter_end(today.year, q) < today]
+    reported = set(
+        QuarterReport.objects.filter(plan__in=this_year).values_list("quarter", flat=True)
+    )
+    assert reported <= set(ended)
+    last_year = Plan.objects.filter(ministry=ministry, year=today.year - 1)
+    assert set(
+        QuarterReport.objects.filter(plan__in=last_year).values_list("state", flat=True)
+    ) == {"approved"}
+    # Its department sees it on the dashboards.
+    client.force_login(get_user_model().objects.get(username="ekm-departement"))
+    page = client.get(f"/overblik/{short_name}/").content.decode()
+    for institution in EXAMPLE_INSTITUTIONS:
+        assert institution.name in page

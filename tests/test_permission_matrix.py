@@ -3,6 +3,8 @@
 anonymous, reporter of the institution (alice), reporter of another institution (bob),
 reviewer of the ministry (carol), reviewer of another ministry (dave), administrator.
 Not a member -> 404, member without the right -> 403, anonymous -> the login page (302).
+The ministry's dashboards are tried the same way: a reporter of one of its institutions is a
+member without the right.
 """
 
 import pytest
@@ -52,6 +54,18 @@ MATRIX = [
     ("unknown quarter", "get", None, lambda p: reverse("goals:quarter", args=["TS", 2024, 5]),
      None, [302, 404, 404, 404, 404, 404]),
     ("unknown plan", "get", None, lambda p: reverse("goals:quarter", args=["TS", 1999, 1]),
+     None, [302, 404, 404, 404, 404, 404]),
+    # The dashboards are the department's: reporters of the ministry's institutions get 403.
+    ("dashboards", "get", None, lambda p: reverse("reporting:index"), None,
+     [302, 403, 403, 302, 302, 200]),
+    ("ministry overview", "get", None, lambda p: reverse("reporting:overview", args=["TM"]),
+     None, [302, 403, 403, 200, 404, 200]),
+    ("needs attention", "get", None, lambda p: reverse("reporting:attention", args=["TM"]),
+     None, [302, 403, 403, 200, 404, 200]),
+    ("group-wide goals", "get", None,
+     lambda p: reverse("reporting:group_goals", args=["TM"]), None,
+     [302, 403, 403, 200, 404, 200]),
+    ("unknown ministry", "get", None, lambda p: reverse("reporting:overview", args=["XX"]),
      None, [302, 404, 404, 404, 404, 404]),
 ]  # fmt: skip
 

@@ -115,3 +115,8 @@ def percent(value):
     if value is None:
         return ""
     return f"{format_number(Decimal(value).quantize(Decimal('0.1'), ROUND_HALF_UP))} %"
+
+
+@register.simple_tag
+def status_symbol(status):
+    return STATUS_SYMBOLS.get(status, "")

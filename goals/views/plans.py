@@ -1,7 +1,10 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from goals.permissions import plan_access
 from goals.selectors import goal_history, plan_overview, plans_for
+from reporting.charts import distribution_chart, legend_items, trend_chart
+from reporting.selectors import plan_status_totals
 
 
 def home(request):
@@ -12,6 +15,12 @@ def home(request):
 @plan_access()
 def plan_detail(request, plan):
     rows, reports = plan_overview(plan)
+    goals = [goal for _section, section_goals in rows for goal in section_goals]
+    totals = plan_status_totals(plan, goals, reports)
+    charts = [
+        distribution_chart(totals, "fordeling", _("Statusfordeling pr. kvartal")),
+        trend_chart(totals, "udvikling", _("Udviklingen over året")),
+    ]
     quarters = [
         {
             "number": quarter,
@@ -24,7 +33,14 @@ def plan_detail(request, plan):
     return render(
         request,
         "goals/plan_detail.html",
-        {"plan": plan, "rows": rows, "reports": reports, "quarters": quarters},
+        {
+            "plan": plan,
+            "rows": rows,
+            "reports": reports,
+            "quarters": quarters,
+            "charts": charts if any(t["green"] + t["yellow"] + t["red"] for t in totals) else [],
+            "legend": legend_items(),
+        },
     )
 
 
