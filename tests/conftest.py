@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 
 from goals.models import Goal, Institution, Membership, Ministry, Plan, Requirement, Section
 from goals.planfile import import_plan, read_plan_file
@@ -105,3 +106,22 @@ def _fast_test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def browser():
+    """Headless Debian Chromium (see tests/browser.py); fails when it is missing."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch, require_chromium
+
+    require_chromium()
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # The test's ORM calls ran while Playwright's loop was active and opened their own
+            # connection; close it so the test database can be dropped afterwards.
+            connections.close_all()

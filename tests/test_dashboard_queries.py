@@ -56,9 +56,7 @@ PAGES = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "query"), PAGES)
-def test_dashboard_query_count_does_not_grow_with_the_ministry(
-    client, ministries, name, query
-):
+def test_dashboard_query_count_does_not_grow_with_the_ministry(client, ministries, name, query):
     small, large, user = ministries
     client.force_login(user)
     counts = [

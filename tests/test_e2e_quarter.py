@@ -3,7 +3,8 @@
 The issue's scenario: a reporter of the 2024 plan logs in, fills in Q2 including one red
 goal (first without a cause, sees the error, then with it), saves a draft, submits; a
 reviewer returns it with a comment; the reporter resubmits; the reviewer approves; the page
-is then read-only.
+is then read-only. axe-core checks the page for WCAG 2.1 A/AA violations when it is empty,
+when it shows errors, for the reviewer, and read-only.
 
 Every step leaves a full-page screenshot in test-artifacts/e2e/ (gitignored), numbered in
 the order of the scenario. The test needs Debian's Chromium (`apt-get install chromium`);
@@ -11,35 +12,19 @@ it fails, rather than skips, when it is missing, so a missing browser is never m
 for a passing suite.
 """
 
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; without this Django refuses
-# the ORM calls the test makes between browser steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from goals.models import Membership, QuarterReport, StatusEntry
+from goals.scoring import takes_number
+from tests.browser import ARTIFACTS as ALL_ARTIFACTS
+from tests.browser import TIMEOUT_MS, axe_violations, require_chromium
+from tests.conftest import load_reference, member
 
-from django.db import connections  # noqa: E402
-
-from goals.models import Membership, QuarterReport, StatusEntry  # noqa: E402
-from goals.scoring import takes_number  # noqa: E402
-from tests.conftest import load_reference, member  # noqa: E402
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "e2e"
+ARTIFACTS = ALL_ARTIFACTS / "e2e"
 QUARTER = 2
-TIMEOUT_MS = 10_000
 # A full-page capture keeps the sticky save bar where the viewport ended, over the middle of
 # the page; in screenshots it goes back to its place at the end of the form.
 SHOT_STYLE = ".sticky-bottom { position: static !important; }"
@@ -51,33 +36,6 @@ RED_ACTION_REVISED = RED_ACTION + " Status på bemandingen gives i 3. kvartal."
 RETURN_COMMENT = "Uddyb venligst handlingen for mål 1.1: hvornår ser vi effekten?"
 
 pytestmark = pytest.mark.browser
-
-
-def _require_chromium():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the end-to-end tests need Debian's Chromium. "
-            "Install it with `apt-get install chromium`.",
-            pytrace=False,
-        )
-
-
-@pytest.fixture
-def browser():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-            # The test's ORM calls ran while Playwright's loop was active and opened their own
-            # connection; close it so the test database can be dropped afterwards.
-            connections.close_all()
 
 
 @pytest.fixture
@@ -135,7 +93,7 @@ def test_quarter_from_empty_to_approved(live_server, shots, request):
 
     # Checked in the test, not only in the fixture, so a missing browser is a FAILED test
     # and not an ERROR at setup.
-    _require_chromium()
+    require_chromium()
     browser = request.getfixturevalue("browser")
 
     plan = load_reference("adst-2024.yaml")
@@ -165,6 +123,7 @@ def test_quarter_from_empty_to_approved(live_server, shots, request):
         for requirement in requirements:
             expect(reporter.locator(f"#row-r{requirement.pk}")).to_be_visible()
     shots(reporter, "q2-empty")
+    assert axe_violations(reporter) == ""  # WCAG 2.1 A/AA
 
     # --- Fill every row: all goals green but the first, which is red without a cause. ---
     for goal, requirements in rows:
@@ -212,6 +171,7 @@ def test_quarter_from_empty_to_approved(live_server, shots, request):
     expect(cause).to_have_value("")
     assert not QuarterReport.objects.filter(plan=plan).exists(), "a refused save saved"
     shots(reporter, "q2-red-without-cause-refused")
+    assert axe_violations(reporter) == ""  # WCAG 2.1 A/AA
 
     # --- With the cause the draft saves. -------------------------------------------------
     cause.fill(RED_CAUSE)
@@ -253,6 +213,7 @@ def test_quarter_from_empty_to_approved(live_server, shots, request):
     expect(reviewer.locator("button[name=action]")).to_have_count(0)
     expect(reviewer.locator(f"[name='r{green_req.pk}-result_value']")).to_have_value("95,5")
     shots(reviewer, "reviewer-sees-submitted")
+    assert axe_violations(reviewer) == ""  # WCAG 2.1 A/AA
     reviewer.fill("#return-comment", RETURN_COMMENT)
     shots(reviewer, "reviewer-return-comment")
     review.get_by_role("button", name="Send retur").click()
@@ -308,6 +269,7 @@ def test_quarter_from_empty_to_approved(live_server, shots, request):
     assert enabled == [], f"still editable after approval: {enabled}"
     expect(reporter.locator(f"[name='r{green_req.pk}-result_value']")).to_have_value("95,5")
     shots(reporter, "reporter-read-only")
+    assert axe_violations(reporter) == ""  # WCAG 2.1 A/AA
 
     reporter.context.close()
     reviewer.context.close()
@@ -353,7 +315,7 @@ def test_a_typed_number_proposes_its_status_at_once(live_server, request):
     reporter chose another; the reporter's own choice is left alone."""
     from playwright.sync_api import expect
 
-    _require_chromium()
+    require_chromium()
     browser = request.getfixturevalue("browser")
     plan = load_reference("adst-2024.yaml")
     member("rita", Membership.Role.REPORTER, institution=plan.institution)
