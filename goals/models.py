@@ -905,6 +905,12 @@ class StatusEntry(models.Model):
         verbose_name = _("statusindberetning")
         verbose_name_plural = _("statusindberetninger")
         ordering = ["report", "goal__order", "requirement__order"]
+        indexes = [
+            # The dashboards read a set of reports' goal-level (requirement NULL) statuses.
+            models.Index(
+                fields=["report", "requirement", "status"], name="entry_report_requirement"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "goal"],

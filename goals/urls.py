@@ -5,11 +5,19 @@ from goals.views import plans, quarters, year_end
 app_name = "goals"
 
 PLAN = "planer/<str:institution>/<int:year>/"
+QUARTER = "kvartal/<int:quarter>/"
+
+
+def quarter_url(plan_url, quarter):
+    """The quarter page's address from the plan page's, without a reverse() per quarter:
+    the dashboards link hundreds of quarters on one page."""
+    return f"{plan_url}{QUARTER.replace('<int:quarter>', str(quarter))}"
+
 
 urlpatterns = [
     path("", plans.home, name="home"),
     path(PLAN, plans.plan_detail, name="plan_detail"),
-    path(f"{PLAN}kvartal/<int:quarter>/", quarters.quarter_page, name="quarter"),
+    path(f"{PLAN}{QUARTER}", quarters.quarter_page, name="quarter"),
     path(
         f"{PLAN}kvartal/<int:quarter>/godkend/",
         quarters.review,

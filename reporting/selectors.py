@@ -72,6 +72,12 @@ class Filters:
         return q
 
 
+def _reports_of(ministry, year):
+    # As a subquery of report ids, so the database starts from the year's few reports and
+    # reaches their entries by the (report, requirement, status) index.
+    return QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year).values("pk")
+
+
 def plan_years(ministry):
     """The years the ministry has plans for, newest first."""
     return list(
@@ -176,8 +182,7 @@ def ministry_overview(ministry, filters, today=None):
     for plan_id, quarter, status, number in (
         StatusEntry.objects.filter(
             filters.goal_q("goal__"),
-            report__plan__ministry=ministry,
-            report__plan__year=filters.year,
+            report__in=_reports_of(ministry, filters.year),
             requirement__isnull=True,
         )
         .exclude(status="")
@@ -313,8 +318,7 @@ def attention_entries(ministry, filters):
     """
     entries = StatusEntry.objects.filter(
         filters.goal_q("goal__"),
-        report__plan__ministry=ministry,
-        report__plan__year=filters.year,
+        report__in=_reports_of(ministry, filters.year),
         requirement__isnull=True,
         status__in=[filters.status] if filters.status else [Status.RED, Status.YELLOW],
     )
@@ -393,34 +397,39 @@ class GroupGoalRow:
     cells: list  # per quarter: {"entry": goal entry or None, "results": [(req, entry)]}
 
 
-def group_goal_overview(ministry, year):
-    """Each group-wide goal of the ministry with every institution's goal under it, side by side.
+def group_goal_overview(ministry, year, code=None):
+    """A group-wide goal of the ministry with every institution's goal under it, side by side.
 
-    Returns [(group_goal, [GroupGoalRow, ...]), ...] in the ministry's order of group goals,
-    institutions by name. A quarter holds the goal's own entry and its requirements' results.
+    Returns (group_goals, chosen, rows): all the ministry's group-wide goals, the one asked
+    for by `code` (else the first; None if there are none), and a GroupGoalRow per
+    institution whose plan for the year has it, by institution name.
     """
     group_goals = list(GroupGoal.objects.filter(ministry=ministry).order_by("title"))
+    chosen = next(
+        (g for g in group_goals if g.code == code), group_goals[0] if group_goals else None
+    )
+    if chosen is None:
+        return group_goals, None, []
+    in_year = {"plan__ministry": ministry, "plan__year": year, "group_goal": chosen}
     goals = list(
-        Goal.objects.filter(plan__ministry=ministry, plan__year=year, group_goal__isnull=False)
+        Goal.objects.filter(**in_year)
         .select_related("plan__institution")
         .order_by("plan__institution__name", "order")
     )
     requirements = {}
     for requirement in Requirement.objects.filter(
-        goal__plan__ministry=ministry, goal__plan__year=year, goal__group_goal__isnull=False
+        **{f"goal__{key}": value for key, value in in_year.items()}
     ).order_by("order"):
         requirements.setdefault(requirement.goal_id, []).append(requirement)
     entries = entries_by_quarter(
-        StatusEntry.objects.filter(
-            goal__plan__ministry=ministry, goal__plan__year=year, goal__group_goal__isnull=False
-        )
+        StatusEntry.objects.filter(**{f"goal__{key}": value for key, value in in_year.items()})
     )
-    by_group = {g.pk: [] for g in group_goals}
+    rows = []
     for goal in goals:
         goal.plan_requirements = requirements.get(goal.pk, [])
         cells = quarter_cells(goal, goal.plan_requirements, entries)
-        by_group[goal.group_goal_id].append(GroupGoalRow(goal=goal, cells=cells))
-    return [(g, by_group[g.pk]) for g in group_goals]
+        rows.append(GroupGoalRow(goal=goal, cells=cells))
+    return group_goals, chosen, rows
 
 
 def plan_status_totals(plan, goals, reports, today=None):

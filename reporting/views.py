@@ -126,8 +126,8 @@ def group_goals(request, ministry):
     form = _filter_form(request, ministry, only=("aar",))
     filters = form.filters()
     context = _context(request, ministry, form, "group_goals")
-    context.update(
-        groups=selectors.group_goal_overview(ministry, filters.year),
-        quarters=QUARTERS,
+    group_goals, chosen, rows = selectors.group_goal_overview(
+        ministry, filters.year, request.GET.get("maal")
     )
+    context.update(group_goals=group_goals, chosen=chosen, rows=rows, quarters=QUARTERS)
     return render(request, "reporting/group_goals.html", context)

@@ -1,13 +1,17 @@
 """Template helpers for numbers, targets and statuses as the plans write them."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django import template
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from goals.models import Measure, Status
+from goals.models import Measure, Status, Unit
 from goals.numbers import format_number
 from goals.scoring import target_for
 
@@ -84,10 +88,9 @@ def status_badge(status, label=None):
 def status_count(status, count):
     """How many goals have a status: its symbol and number, its word for screen readers."""
     return format_html(
-        '<span class="count count-{}" title="{}"><span aria-hidden="true">{}</span>'
+        '<span class="count count-{}"><span aria-hidden="true">{}</span>'
         '<span class="visually-hidden">{}:</span> {}</span>',
         status,
-        Status(status).label,
         STATUS_SYMBOLS[status],
         Status(status).label,
         count,
@@ -118,5 +121,57 @@ def percent(value):
 
 
 @register.simple_tag
-def status_symbol(status):
-    return STATUS_SYMBOLS.get(status, "")
+def result_cell(cell):
+    """A goal's quarter: its status, its result and each requirement's number or text.
+
+    Written in Python from plain strings, escaping what comes from the data, rather than as
+    an included template: the plan page and the group-wide page show hundreds of these, and
+    a template per cell made them several times slower.
+    """
+    labels = _status_labels(get_language())
+    entry = cell["entry"]
+    parts = []
+    if entry and entry.status:
+        parts.append(
+            f'<span class="status status-{entry.status}"><span aria-hidden="true">'
+            f"{STATUS_SYMBOLS[entry.status]}</span> {labels[entry.status]}</span>"
+        )
+    if entry and entry.result_text:
+        parts.append(f'<span class="d-block pre-line">{_short(entry.result_text, 160)}</span>')
+    for requirement, result in cell["results"]:
+        if result.result_value is not None:
+            value = format_number(result.result_value)
+            if requirement.unit:
+                value = f"{value} {labels['units'].get(requirement.unit, requirement.unit)}"
+            value = escape(value)
+        else:
+            value = _short(result.result_text or "–", 80)
+        number = f"{escape(requirement.number)} " if requirement.number else ""
+        status = ""
+        if result.status:
+            status = (
+                f' <span class="visually-hidden">({labels[result.status]})</span>'
+                f'<span class="req-status req-status-{result.status}" aria-hidden="true">'
+                f"{STATUS_SYMBOLS[result.status]}</span>"
+            )
+        parts.append(f'<span class="d-block">{number}{value}{status}</span>')
+    if not parts:
+        parts.append(
+            f'<span aria-hidden="true">–</span>'
+            f'<span class="visually-hidden">{labels["nothing"]}</span>'
+        )
+    return mark_safe("".join(parts))
+
+
+@lru_cache(maxsize=8)
+def _status_labels(language):
+    return {
+        **{s.value: escape(str(s.label)) for s in Status},
+        "nothing": escape(_("Intet indberettet")),
+        # get_unit_display() looks its choices up anew on every call; hundreds add up.
+        "units": {unit.value: str(unit.label) for unit in Unit},
+    }
+
+
+def _short(text, length):
+    return escape(text if len(text) <= length else Truncator(text).chars(length))
