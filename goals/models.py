@@ -873,6 +873,8 @@ class StatusEntry(models.Model):
         blank=True,
         related_name="entries",
         verbose_name=_("resultatkrav"),
+        # Indexed first in "entry_requirement_report" below, which serves this key too.
+        db_index=False,
     )
     result_value = models.DecimalField(
         _("resultat (tal)"), max_digits=14, decimal_places=4, null=True, blank=True
@@ -906,9 +908,11 @@ class StatusEntry(models.Model):
         verbose_name_plural = _("statusindberetninger")
         ordering = ["report", "goal__order", "requirement__order"]
         indexes = [
-            # The dashboards read a set of reports' goal-level (requirement NULL) statuses.
+            # The dashboards read the goal-level statuses (requirement NULL) of a year's
+            # reports. With the requirement first, PostgreSQL takes this index for that
+            # rather than scanning every goal-level entry of every year.
             models.Index(
-                fields=["report", "requirement", "status"], name="entry_report_requirement"
+                fields=["requirement", "report", "status"], name="entry_requirement_report"
             ),
         ]
         constraints = [

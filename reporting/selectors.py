@@ -12,8 +12,8 @@ shows the report's state beside the statuses so a draft is never taken for a han
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,15 +61,6 @@ class Filters:
     kind: str = ""
     beacon: int | None = None  # a MinistryBeacon's pk
     status: str = ""  # needs attention only: "red" or "yellow"
-
-    def goal_q(self, prefix=""):
-        """The goals the filters keep, as a Q on a query that reaches a goal by `prefix`."""
-        q = Q()
-        if self.kind:
-            q &= Q(**{f"{prefix}kind": self.kind})
-        if self.beacon:
-            q &= Q(**{f"{prefix}section__ministry_beacon": self.beacon})
-        return q
 
 
 def _reports_of(ministry, year):
@@ -160,6 +151,97 @@ class InstitutionRow:
         return self.cells[quarter - 1]
 
 
+class GoalFacts(NamedTuple):
+    """What the dashboards need of a goal, read as a plain row."""
+
+    plan_id: int
+    kind: str
+    beacon_id: int | None
+    quarters: str
+    weight: Decimal
+    verdict: str | None
+
+    def kept_by(self, filters):
+        return (not filters.kind or self.kind == filters.kind) and (
+            not filters.beacon or self.beacon_id == filters.beacon
+        )
+
+
+class EntryFacts(NamedTuple):
+    """A goal's status in one quarter, read as a plain row (NamedTuples are cheap to make)."""
+
+    pk: int
+    goal_id: int
+    quarter: int
+    status: str
+    updated_at: object = None
+
+
+@dataclass
+class YearStatuses:
+    """A ministry's year in three queries: its reports, its goals and their statuses.
+
+    The dashboards count, filter and find each goal's latest status from these rows in
+    Python: a few thousand rows for the largest ministry, read in one pass each, where the
+    same in SQL needs correlated subqueries whose plans depend on the database's statistics.
+    """
+
+    states: dict  # (plan id, quarter) -> report state
+    goals: dict  # goal id -> GoalFacts
+    entries: list  # EntryFacts of every goal-level status, in no order
+
+    @classmethod
+    def read(cls, ministry, year, with_times=False):
+        """`with_times` also reads when each status was last changed."""
+        quarters, states = {}, {}
+        for pk, plan_id, quarter, state in QuarterReport.objects.filter(
+            plan__ministry=ministry, plan__year=year
+        ).values_list("pk", "plan_id", "quarter", "state"):
+            quarters[pk] = quarter
+            states[plan_id, quarter] = state
+        goals = {
+            pk: GoalFacts(plan_id, kind, beacon_id, reporting_quarters, weight or ONE, verdict)
+            for pk, plan_id, kind, beacon_id, reporting_quarters, weight, verdict in (
+                Goal.objects.filter(plan__ministry=ministry, plan__year=year)
+                .order_by()
+                .values_list(
+                    "pk",
+                    "plan_id",
+                    "kind",
+                    "section__ministry_beacon",
+                    "reporting_quarters",
+                    "weight",
+                    "verdict__verdict",
+                )  # fmt: skip
+            )
+        }
+        fields = ["pk", "goal_id", "report_id", "status"] + (["updated_at"] if with_times else [])
+        entries = [
+            EntryFacts(row[0], row[1], quarters[row[2]], *row[3:])
+            for row in (
+                StatusEntry.objects.filter(
+                    report__in=_reports_of(ministry, year), requirement__isnull=True
+                )
+                .exclude(status="")
+                .order_by()
+                .values_list(*fields)
+            )
+        ]
+        return cls(states, goals, entries)
+
+    def latest(self):
+        """Each goal's latest status: goal id -> EntryFacts of its last quarter with one."""
+        latest = {}
+        for entry in self.entries:
+            found = latest.get(entry.goal_id)
+            if found is None or entry.quarter > found.quarter:
+                latest[entry.goal_id] = entry
+        return latest
+
+
+ONE = Decimal(1)
+
+
 def ministry_overview(ministry, filters, today=None):
     """One row per institution with a plan in the year: its four quarters and its degree.
 
@@ -171,42 +253,24 @@ def ministry_overview(ministry, filters, today=None):
         .select_related("institution")
         .order_by("institution__name")
     )
-    in_year = {"plan__ministry": ministry, "plan__year": filters.year}
-    states = {
-        (plan_id, quarter): state
-        for plan_id, quarter, state in QuarterReport.objects.filter(**in_year).values_list(
-            "plan_id", "quarter", "state"
-        )
-    }
+    year = YearStatuses.read(ministry, filters.year)
     counts = Counter()
-    for plan_id, quarter, status, number in (
-        StatusEntry.objects.filter(
-            filters.goal_q("goal__"),
-            report__in=_reports_of(ministry, filters.year),
-            requirement__isnull=True,
-        )
-        .exclude(status="")
-        .values_list("report__plan_id", "report__quarter", "status")
-        .annotate(number=Count("id"))
-        .order_by()
-    ):
-        counts[plan_id, quarter, status] = number
+    for entry in year.entries:
+        goal = year.goals[entry.goal_id]
+        if goal.kept_by(filters):
+            counts[goal.plan_id, entry.quarter, entry.status] += 1
     due = Counter()
-    for plan_id, quarters, number in (
-        Goal.objects.filter(filters.goal_q(), **in_year)
-        .values_list("plan_id", "reporting_quarters")
-        .annotate(number=Count("id"))
-        .order_by()
-    ):
-        for quarter in quarters:
-            due[plan_id, int(quarter)] += number
-    degrees = _degrees(plans, in_year)
+    for goal in year.goals.values():
+        if goal.kept_by(filters):
+            for quarter in goal.quarters:
+                due[goal.plan_id, int(quarter)] += 1
+    degrees = _degrees(plans, year)
 
     rows = []
     for plan in plans:
         cells = []
         for quarter in QUARTERS:
-            state = states.get((plan.pk, quarter)) or (
+            state = year.states.get((plan.pk, quarter)) or (
                 MISSING if plan.quarter_end(quarter) < today else NOT_STARTED
             )
             cells.append(
@@ -230,44 +294,36 @@ class _StateOnly:
         self.state = state
 
 
-def _degrees(plans, in_year):
+def _degrees(plans, year):
     """Each plan's fulfilment degree so far, by its scoring method.
 
     A goal counts by the department's final verdict where there is one, otherwise by its
     latest status (green: met, yellow: partly met, red: not met); goals with neither are left
     out until they have one.
     """
-    latest = (
-        StatusEntry.objects.filter(goal=OuterRef("pk"), requirement__isnull=True)
-        .exclude(status="")
-        .order_by("-report__quarter")
-        .values("status")[:1]
-    )
-    goals = {}
-    for plan_id, weight, verdict, status in (
-        Goal.objects.filter(**in_year)
-        .annotate(latest_status=Subquery(latest))
-        .values_list("plan_id", "weight", "verdict__verdict", "latest_status")
-    ):
-        goals.setdefault(plan_id, []).append((weight or Decimal(1), verdict, status))
+    latest = year.latest()
+    by_plan = {}
+    for pk, goal in year.goals.items():
+        entry = latest.get(pk)
+        by_plan.setdefault(goal.plan_id, []).append((goal, entry.status if entry else None))
     degrees = {}
     for plan in plans:
+        goals = by_plan.get(plan.pk, [])
         points = counted_weight = Decimal(0)
         counted = final = 0
-        for weight, verdict, status in goals.get(plan.pk, []):
-            final += verdict is not None
-            verdict = verdict or PROVISIONAL_VERDICT.get(status)
+        for goal, status in goals:
+            final += goal.verdict is not None
+            verdict = goal.verdict or PROVISIONAL_VERDICT.get(status)
             if verdict is None:
                 continue
             counted += 1
-            counted_weight += weight
-            points += weight * verdict_value(verdict, plan.scoring_method, plan.partial_score)
-        total = len(goals.get(plan.pk, []))
+            counted_weight += goal.weight
+            points += goal.weight * verdict_value(verdict, plan.scoring_method, plan.partial_score)
         degrees[plan.pk] = Degree(
             value=points * 100 / counted_weight if counted_weight else None,
             counted=counted,
-            total=total,
-            final=total > 0 and final == total,
+            total=len(goals),
+            final=bool(goals) and final == len(goals),
         )
     return degrees
 
@@ -311,29 +367,30 @@ def status_totals(rows):
 
 
 def attention_entries(ministry, filters):
-    """Red and yellow goals across the ministry's institutions, newest first.
+    """Red and yellow goals across the ministry's institutions, newest first, as entry ids.
 
     Without a quarter filter a goal is listed by its latest status, so a goal that was red
     in the first quarter and green since is not; with one, by its status in that quarter.
+    Ids, so that a page of them can be read in full with `attention_page`.
     """
-    entries = StatusEntry.objects.filter(
-        filters.goal_q("goal__"),
-        report__in=_reports_of(ministry, filters.year),
-        requirement__isnull=True,
-        status__in=[filters.status] if filters.status else [Status.RED, Status.YELLOW],
-    )
+    year = YearStatuses.read(ministry, filters.year, with_times=True)
     if filters.quarter:
-        entries = entries.filter(report__quarter=filters.quarter)
+        candidates = [e for e in year.entries if e.quarter == filters.quarter]
     else:
-        later = StatusEntry.objects.filter(
-            goal=OuterRef("goal"),
-            requirement__isnull=True,
-            report__quarter__gt=OuterRef("report__quarter"),
-        ).exclude(status="")
-        entries = entries.filter(~Exists(later))
-    return entries.select_related("report__plan__institution", "goal__section").order_by(
-        "-report__quarter", "-updated_at", "-pk"
+        candidates = year.latest().values()
+    wanted = {filters.status} if filters.status else {Status.RED, Status.YELLOW}
+    found = [e for e in candidates if e.status in wanted and year.goals[e.goal_id].kept_by(filters)]
+    found.sort(key=lambda e: (e.quarter, e.updated_at, e.pk), reverse=True)
+    return [e.pk for e in found]
+
+
+def attention_page(ids):
+    """The status entries with these ids, in this order, with their plan, goal and heading."""
+    entries = StatusEntry.objects.filter(pk__in=ids).select_related(
+        "report__plan__institution", "goal__section"
     )
+    by_pk = {entry.pk: entry for entry in entries}
+    return [by_pk[pk] for pk in ids]
 
 
 @dataclass

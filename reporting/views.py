@@ -112,6 +112,7 @@ def attention(request, ministry):
     filters = form.filters()
     paginator = Paginator(selectors.attention_entries(ministry, filters), ATTENTION_PAGE_SIZE)
     entries = paginator.get_page(request.GET.get("side"))
+    entries.object_list = selectors.attention_page(entries.object_list)
     context = _context(request, ministry, form, "attention")
     context.update(
         entries=entries,
