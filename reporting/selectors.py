@@ -1,8 +1,9 @@
-"""Reads for the dashboards: where a ministry's institutions stand, aggregated in the database.
+"""Reads for the dashboards: where a ministry's institutions stand.
 
 Every function here runs a fixed number of queries, whatever the number of institutions,
-goals and quarters (the tests hold them to it): counts are grouped in SQL, and the rows that
-are fetched are joined to their plan and institution in the same query.
+goals and quarters (tests/test_dashboard_queries.py holds them to it). A ministry's year is
+read as plain rows once (`YearStatuses`) and counted in Python; rows that are shown in full
+are read with their plan and institution in the same query.
 
 A goal's status in a quarter is the goal-level status entry of that quarter's report,
 whatever the report's state: the department may follow a draft read-only, and every page
@@ -65,7 +66,7 @@ class Filters:
 
 def _reports_of(ministry, year):
     # As a subquery of report ids, so the database starts from the year's few reports and
-    # reaches their entries by the (report, requirement, status) index.
+    # reaches their goal-level entries by the (requirement, report, status) index.
     return QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year).values("pk")
 
 
