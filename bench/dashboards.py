@@ -9,26 +9,11 @@ test client, so the figures are the server's own time without network or browser
 Target: every dashboard page under 150 ms at the median.
 """
 
-import os
-import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mrplan.settings")
-
-import warnings  # noqa: E402
-
-import django  # noqa: E402
-
-django.setup()
-# The benchmark serves no static files; whitenoise's warning about their folder is noise here.
-warnings.filterwarnings("ignore", "No directory at")
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from common import connection, in_test_database, timed  # first: it sets Django up
+from django.test import Client
 
 INSTITUTIONS = 200
 GOALS = 15
@@ -37,37 +22,12 @@ YEARS = [2020, 2021, 2022, 2023, 2024]
 TARGET_MS = 150
 
 
-def timed(repeats, request):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        response = request()
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.status_code
-    times.sort()
-    return statistics.median(times), times[max(0, round(len(times) * 0.95) - 1)]
-
-
 def counting(queries):
     def wrapper(execute, sql, params, many, context):
         queries.append(sql)
         return execute(sql, params, many, context)
 
     return wrapper
-
-
-def main(repeats=30):
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.DEBUG = False
-    settings.STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
-    database = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        measure(repeats)
-    finally:
-        connection.creation.destroy_test_db(database, verbosity=0)
 
 
 def measure(repeats):
@@ -123,4 +83,4 @@ def measure(repeats):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 30)
+    in_test_database(measure, int(sys.argv[1]) if len(sys.argv) > 1 else 30)

@@ -5,46 +5,12 @@ Uses a throwaway test database (SQLite in memory unless DATABASE_URL is set) and
 test client, so the figures are the server's own time without network or browser.
 """
 
-import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mrplan.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-
-
-def timed(repeats, request):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        response = request()
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code in (200, 302), response.status_code
-    times.sort()
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
-
-
-def main(repeats=50):
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
-    database = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        measure(repeats)
-    finally:
-        connection.creation.destroy_test_db(database, verbosity=0)
+from common import connection, in_test_database, timed  # first: it sets Django up
+from django.conf import settings
+from django.test import Client
 
 
 def measure(repeats):
@@ -78,7 +44,7 @@ def measure(repeats):
     rows = [
         ("trivial page (login form)", timed(repeats, lambda: Client().get("/konto/log-ind/"))),
         ("quarter page, GET", timed(repeats, lambda: client.get(url))),
-        ("quarter page, save", timed(repeats, save)),
+        ("quarter page, save", timed(repeats, save, ok=(302,))),
         ("plan page, GET", timed(repeats, lambda: client.get("/planer/ADST/2024/"))),
     ]
     print(f"{connection.vendor}, {repeats} requests each, page size {len(page) // 1024} KiB")
@@ -88,4 +54,4 @@ def measure(repeats):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50)
+    in_test_database(measure, int(sys.argv[1]) if len(sys.argv) > 1 else 50)

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from goals.generate import InstitutionName, generate_ministry
+from goals.generate import InstitutionName, generate_ministry, goal_entry, worst
 from goals.models import (
     Comparator,
     HistoryRecord,
@@ -69,21 +69,6 @@ REPORT_STATES = {
         3: ReportState.SUBMITTED,
     },
     ("BE", 2024): {3: ReportState.DRAFT},
-}
-
-CAUSES = {
-    Status.YELLOW: (
-        "Resultatet ligger lidt under målet, primært pga. sygdom og en midlertidig "
-        "vakance i teamet.",
-        "Målet kan stadig nås for året, men marginen er lille.",
-        "Opgaver omprioriteres internt, og der følges op hver måned.",
-    ),
-    Status.RED: (
-        "Resultatet ligger klart under målet; en systemomlægning har forsinket "
-        "sagsbehandlingen i kvartalet.",
-        "Der er risiko for, at målet ikke nås for året.",
-        "Der er nedsat en task force, og departementet orienteres månedligt.",
-    ),
 }
 
 
@@ -202,21 +187,7 @@ def _load_follow_up(plan, states, users):
                 statuses.append(entry.status)
                 if entry.result_value is not None:
                     entries.append(entry)
-            goal_status = _worst(statuses) if statuses else Status.GREEN
-            cause, consequence, action = CAUSES.get(goal_status, ("", "", ""))
-            entries.append(
-                StatusEntry(
-                    report=report,
-                    goal=goal,
-                    status=goal_status,
-                    result_text=_goal_result_text(goal_status),
-                    ytd_text=_goal_result_text(goal_status),
-                    cause=cause,
-                    consequence=consequence,
-                    action=action,
-                    updated_by=reporter,
-                )
-            )
+            entries.append(goal_entry(report, goal, worst(statuses), updated_by=reporter))
         StatusEntry.objects.bulk_create(entries)
         _record_history(plan, report, entries, reporter, reviewer, moment)
 
@@ -253,21 +224,6 @@ def _requirement_entry(report, goal, requirement, quarter_end, counter):
     return StatusEntry(
         report=report, goal=goal, requirement=requirement, result_text=text, status=Status.GREEN
     )
-
-
-def _worst(statuses):
-    for status in (Status.RED, Status.YELLOW):
-        if status in statuses:
-            return status
-    return Status.GREEN
-
-
-def _goal_result_text(status):
-    return {
-        Status.GREEN: "Målet forventes nået.",
-        Status.YELLOW: "Målet er under pres, men forventes nået.",
-        Status.RED: "Målet er i risiko for ikke at blive nået.",
-    }[status]
 
 
 def _record_history(plan, report, entries, reporter, reviewer, moment):

@@ -87,6 +87,12 @@ CAUSES = {
     ),
 }
 
+GOAL_RESULTS = {
+    Status.GREEN: "Målet forventes nået.",
+    Status.YELLOW: "Målet er under pres, men forventes nået.",
+    Status.RED: "Målet er i risiko for ikke at blive nået.",
+}
+
 # How often each status is drawn for a requirement; a goal takes its worst requirement's.
 REQUIREMENT_STATUS_WEIGHTS = {Status.GREEN: 88, Status.YELLOW: 8, Status.RED: 4}
 
@@ -230,20 +236,8 @@ def _generate_year(
                 status = _draw(rng, REQUIREMENT_STATUS_WEIGHTS)
                 statuses.append(status)
                 entries.append(_requirement_entry(rng, report, goal, requirement, status))
-            status = next(s for s in WORST_FIRST if s in statuses) if statuses else Status.GREEN
-            cause, consequence, action = CAUSES.get(status, ("", "", ""))
-            entries.append(
-                StatusEntry(
-                    report=report,
-                    goal=goal,
-                    status=status,
-                    result_text=_goal_result(status),
-                    ytd_text=_goal_result(status),
-                    cause=cause,
-                    consequence=consequence,
-                    action=action,
-                )
-            )
+            status = worst(statuses)
+            entries.append(goal_entry(report, goal, status))
             last_status[goal.pk] = status
             history.append(
                 HistoryRecord(
@@ -378,12 +372,26 @@ def _moment(year, quarter, days_after):
     return min(moment, timezone.now())
 
 
-def _goal_result(status):
-    return {
-        Status.GREEN: "Målet forventes nået.",
-        Status.YELLOW: "Målet er under pres, men forventes nået.",
-        Status.RED: "Målet er i risiko for ikke at blive nået.",
-    }[status]
+def worst(statuses):
+    """The worst of a goal's requirements' statuses; green for a goal without any."""
+    return next((s for s in WORST_FIRST if s in statuses), Status.GREEN)
+
+
+def goal_entry(report, goal, status, **fields):
+    """A goal's row of a quarter with its status and the words a director would write to it:
+    a result, and for yellow and red a cause, a consequence and an action."""
+    cause, consequence, action = CAUSES.get(status, ("", "", ""))
+    return StatusEntry(
+        report=report,
+        goal=goal,
+        status=status,
+        result_text=GOAL_RESULTS[status],
+        ytd_text=GOAL_RESULTS[status],
+        cause=cause,
+        consequence=consequence,
+        action=action,
+        **fields,
+    )
 
 
 def _verdict(status):
