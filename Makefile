@@ -16,7 +16,7 @@ TEST_ENV := SECRET_KEY=test-only-not-secret
 run: setup
 	$(RUN_ENV) $(MANAGE) migrate --no-input
 	$(RUN_ENV) $(MANAGE) load_demo
-	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	$(RUN_ENV) PYTHON=$(BIN)/python sh scripts/serve-dev.sh
 
 test: setup
 	@CHECK_BROWSER=1 PYTHON="$(PYTHON)" sh scripts/check-system.sh

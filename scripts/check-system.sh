@@ -1,7 +1,7 @@
 #!/bin/sh
 # Checks what mrplan needs from the machine itself: Python 3.11+ with venv, the Debian
 # libraries WeasyPrint renders PDFs with and, for the test suite (CHECK_BROWSER=1), Debian's
-# Chromium for the end-to-end tests. As root it installs missing Debian packages; otherwise
+# Chromium and Poppler for the tests. As root it installs missing Debian packages; otherwise
 # it says exactly what to install.
 set -u
 
@@ -19,9 +19,13 @@ command -v "$PYTHON" >/dev/null 2>&1 || fail "Python 3.11 or newer is required (
 
 # WeasyPrint (PDF reports) needs Pango and HarfBuzz's subsetter (fast font subsetting).
 missing=""
-if [ "${CHECK_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
-    missing="$missing chromium"
+if [ "${CHECK_BROWSER:-0}" = 1 ]; then
+    [ -x /usr/bin/chromium ] || missing="$missing chromium"
+    # The report tests read PDFs back as text and images with Poppler's tools.
+    command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
 fi
+# The PDFs are set in DejaVu Sans, which has every character the reports print.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
 for pair in libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
             libharfbuzz-subset.so.0:libharfbuzz-subset0; do
     lib=${pair%%:*}

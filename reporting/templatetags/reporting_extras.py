@@ -4,14 +4,17 @@ Built from plain strings, escaping what comes from the data, because a template 
 format_html for every piece) per cell made the overview several times slower.
 """
 
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext_lazy as _lazy
 
-from goals.models import Status
+from goals.models import GoalKind, Status
+from goals.numbers import format_number
 from goals.templatetags.goals_extras import STATE_BADGES, STATUS_SYMBOLS
 from goals.urls import quarter_url
 from reporting.selectors import STATE_LABELS, STATUSES
@@ -65,3 +68,48 @@ def overview_cell(cell, plan, plan_url):
     parts.append(f'<span class="visually-hidden">{escape(where)}</span>')
     href = escape(quarter_url(plan_url, cell.quarter))
     return mark_safe(f'<a class="cell-link" href="{href}">{"".join(parts)}</a>')
+
+
+@register.filter
+def css_string(value):
+    """Text for inside a double-quoted CSS string in a <style> block."""
+    text = str(value)
+    for raw, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\a "), ("<", "\\3c ")):
+        text = text.replace(raw, escaped)
+    return mark_safe(text)
+
+
+@register.filter
+def points(value):
+    """Points or percent to one decimal, without a trailing zero: 20, 33,3."""
+    if value is None:
+        return ""
+    return format_number(Decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+KIND_ACTIVITY = {
+    GoalKind.OPERATIONS: _lazy("Driftsaktivitet"),
+    GoalKind.DEVELOPMENT: _lazy("Udviklingsaktivitet"),
+    GoalKind.GROUP: _lazy("Koncernfælles mål"),
+}
+
+
+@register.filter
+def goal_type(goal):
+    """The appendix's "Type af mål": "Driftsaktivitet, kvalitetsmål"."""
+    kind = str(KIND_ACTIVITY.get(goal.kind, goal.get_kind_display()))
+    if goal.result_type:
+        return f"{kind}, {goal.get_result_type_display().lower()}"
+    return kind
+
+
+@register.filter
+def reporting_text(goal):
+    """The appendix's "Afrapportering": the plan's words, else the goal's quarters."""
+    if goal.reporting_text:
+        return goal.reporting_text
+    quarters = goal.quarters
+    if len(quarters) == 4:
+        return gettext("Målet afrapporteres kvartalsvist.")
+    named = ", ".join(f"{q}." for q in quarters)
+    return gettext("Målet afrapporteres i %(quarters)s kvartal.") % {"quarters": named}
