@@ -81,7 +81,7 @@ def load_demo(*, out=print):
         for (short_name, year), states in REPORT_STATES.items():
             plan = Plan.objects.filter(institution__short_name=short_name, year=year).first()
             if plan:
-                _load_follow_up(plan, states, users)
+                load_follow_up(plan, states, users)
     out("")
     out(f"Demo-brugere (adgangskode for alle: {DEMO_PASSWORD}):")
     for username, full_name, role, scope in USERS:
@@ -149,7 +149,7 @@ def _load_users(out):
     return users
 
 
-def _load_follow_up(plan, states, users):
+def load_follow_up(plan, states, users):
     reporter = next(
         (u for name, u in users.items() if name == plan.institution.short_name.lower()),
         users["admin"],

@@ -98,16 +98,17 @@ class FollowUpRow:
 
     @property
     def single_number(self):
-        """Per quarter, the goal's one number when its result is a single number, else None.
+        """Per quarter, the goal's one number when it is measured by one number, else None.
 
         The Excel file writes these as numbers; a goal with several figures keeps its text.
         """
-        return [
-            column.results[0].value
-            if len(column.results) == 1 and column.results[0].value is not None
-            else None
-            for column in self.quarters
-        ]
+        numbers = []
+        for column in self.quarters:
+            figures = [r for r in column.results if r.label or r.value is not None]
+            own = [r for r in column.results if r not in figures]
+            single = len(self.requirements) == 1 and len(figures) == 1 and len(own) <= 1
+            numbers.append(figures[0].value if single else None)
+        return numbers
 
 
 def _quarter_results(goal, requirements, entries, quarter):

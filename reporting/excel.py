@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -74,6 +75,7 @@ def follow_up_workbook(report):
     )
     for row in report.rows:
         quarters = []
+        notes = [""] * 4
         numbers = row.single_number
         for index in range(4):
             if index >= len(row.quarters):
@@ -81,7 +83,12 @@ def follow_up_workbook(report):
                 continue
             column = row.quarters[index]
             if numbers[index] is not None:
+                # The number in the cell; the status and the goal's own words in its note.
                 quarters.append(numbers[index])
+                notes[index] = "\n".join(
+                    [str(column.status_label)] * bool(column.status)
+                    + [r.text for r in column.results if r.value is None]
+                )
             else:
                 text = _lines(column.results)
                 if column.status:
@@ -109,6 +116,9 @@ def follow_up_workbook(report):
                 row.action or None,
             ],
         )
+        for index, note in enumerate(notes):
+            if note:
+                goals.cell(row=goals.max_row, column=4 + index).comment = Comment(note, "mrplan")
     figures = _sheet(
         workbook,
         _("Resultatkrav"),

@@ -11,8 +11,20 @@ import pytest
 from django.urls import reverse
 
 from goals.models import QuarterReport, ReportState
+from reporting.models import ReportJob
 
 PEOPLE = ["anonymous", "alice", "bob", "carol", "dave", "admin_user_"]
+
+
+def _job(plan, content=None):
+    return ReportJob.objects.create(
+        ministry=plan.ministry,
+        year=2024,
+        format="pdf",
+        state=ReportJob.State.DONE if content else ReportJob.State.QUEUED,
+        file_name="tm-2024-maalopfyldelse.pdf",
+        content=content,
+    )
 
 
 def _quarter(plan):
@@ -67,6 +79,32 @@ MATRIX = [
      [302, 403, 403, 200, 404, 200]),
     ("unknown ministry", "get", None, lambda p: reverse("reporting:overview", args=["XX"]),
      None, [302, 404, 404, 404, 404, 404]),
+    # The printed reports follow the plan's rules: whoever sees the plan sees its reports.
+    *[
+        (f"report {name}", "get", None,
+         lambda p, name=name, args=args: reverse(f"reporting:{name}", args=["TS", 2024, *args]),
+         None, [302, 200, 404, 200, 404, 200])
+        for name, args in [
+            ("follow_up", [2]), ("follow_up_pdf", [2]), ("follow_up_xlsx", [2]),
+            ("annual", []), ("annual_pdf", []), ("annual_xlsx", []),
+            ("plan_document", []), ("plan_document_pdf", []),
+        ]
+    ],
+    ("report of unknown quarter", "get", None,
+     lambda p: reverse("reporting:follow_up", args=["TS", 2024, 9]), None,
+     [302, 404, 404, 404, 404, 404]),
+    # The ministry summary and its background files are the department's.
+    ("ministry summary", "get", None, lambda p: reverse("reporting:summary", args=["TM"]),
+     None, [302, 403, 403, 200, 404, 200]),
+    ("start summary file", "post", None,
+     lambda p: reverse("reporting:start_summary", args=["TM"]), {"aar": "2024", "format": "pdf"},
+     [302, 403, 403, 302, 404, 302]),
+    ("summary file progress", "get", None,
+     lambda p: reverse("reporting:job", args=["TM", _job(p).pk]), None,
+     [302, 403, 403, 200, 404, 200]),
+    ("summary file download", "get", None,
+     lambda p: reverse("reporting:job_download", args=["TM", _job(p, b"%PDF").pk]), None,
+     [302, 403, 403, 200, 404, 200]),
 ]  # fmt: skip
 
 CASES = [
