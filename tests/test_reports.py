@@ -294,7 +294,9 @@ def test_annual_report_of_2021_scores_by_its_published_rule(db, admin_user_, cli
         plan=plan,
         user=admin_user_,
         requirement_verdicts={},
-        goal_verdicts={g: (v, "Vurderet af departementet.") for g, v in zip(goals, mix)},
+        goal_verdicts={
+            g: (v, "Vurderet af departementet.") for g, v in zip(goals, mix, strict=True)
+        },
     )
     report = documents.annual(plan)
     assert [row.weight for row in report.rows] == [Decimal(20)] * 5
@@ -447,7 +449,9 @@ def test_reports_in_english(adst, client_admin):
     assert "Follow-up" in html
 
 
-def test_ministry_summary_is_made_in_the_background(adst, client, admin_user_):
+def test_ministry_summary_is_made_in_the_background(transactional_db, adst, client, admin_user_):
+    """The worker runs as `manage.py db_worker` does, outside the test's transaction: it
+    closes and reopens its database connection between tasks."""
     reviewer = member("skm", Membership.Role.REVIEWER, ministry=adst.ministry)
     client.force_login(reviewer)
     page = client.get(reverse("reporting:summary", args=["SKM"]), {"aar": 2024})
