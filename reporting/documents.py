@@ -574,13 +574,14 @@ def summary_plans(ministry, year):
     )
 
 
-def ministry_summary(ministry, year, plans=None, progress=None, chunk=25):
+def ministry_summary(ministry, year, plans=None, progress=None, chunk=None):
     """Every institution's final verdicts and fulfilment degree for a year, side by side.
 
-    Reads `chunk` plans at a time and calls `progress(done, total)` after each chunk, so a
-    background job can show how far it has come.
+    Reads all plans in two queries, or `chunk` plans at a time, calling `progress(done,
+    total)` after each chunk, so a background job can show how far it has come.
     """
     plans = summary_plans(ministry, year) if plans is None else plans
+    chunk = chunk or max(1, len(plans))
     rows = []
     for start in range(0, len(plans), chunk):
         part = plans[start : start + chunk]

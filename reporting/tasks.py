@@ -13,6 +13,9 @@ from reporting.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
 
+# Plans read per step of a ministry summary: the progress shown moves after each step.
+SUMMARY_CHUNK = 25
+
 
 @task()
 def make_ministry_summary(job_id):
@@ -58,6 +61,7 @@ def _run(job):
             done,
             total,
         ),
+        chunk=SUMMARY_CHUNK,
     )
     if job.format == ReportJob.Format.XLSX:
         _progress(job, _("Danner Excel-filen"))

@@ -1,4 +1,5 @@
-"""Each dashboard page is built from the same number of SQL queries for 3 and 60 institutions."""
+"""Each dashboard page and report is built from the same number of SQL queries, for 3 and 60
+institutions and for plans of 5 and 12 goals."""
 
 import pytest
 from django.db import connection
@@ -79,6 +80,46 @@ def test_plan_page_query_count_does_not_grow_with_the_plan(client, ministries):
     counts = [
         count_queries(client, reverse("goals:plan_detail", args=[p.institution.short_name, 2024]))
         for p in plans
+    ]
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= BUDGET
+
+
+REPORTS = [
+    ("follow_up", [3]),
+    ("follow_up_xlsx", [3]),
+    ("annual", []),
+    ("annual_xlsx", []),
+    ("plan_document", []),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "args"), REPORTS)
+def test_report_query_count_does_not_grow_with_the_plan(client, ministries, name, args):
+    small, large, user = ministries
+    client.force_login(user)
+    plans = [
+        Plan.objects.filter(ministry=m, year=2024).select_related("institution").first()
+        for m in (small, large)
+    ]
+    counts = [
+        count_queries(
+            client, reverse(f"reporting:{name}", args=[p.institution.short_name, 2024, *args])
+        )
+        for p in plans
+    ]
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= BUDGET
+
+
+@pytest.mark.django_db
+def test_ministry_summary_query_count_does_not_grow_with_the_ministry(client, ministries):
+    small, large, user = ministries
+    client.force_login(user)
+    counts = [
+        count_queries(client, reverse("reporting:summary", args=[m.short_name]) + "?aar=2024")
+        for m in (small, large)
     ]
     assert counts[0] == counts[1], counts
     assert counts[0] <= BUDGET

@@ -96,9 +96,7 @@ def test_a_director_downloads_the_follow_up_report(live_server, demo, request):
     page.context.close()
 
 
-def test_the_department_orders_the_ministry_summary_and_downloads_it(
-    live_server, demo, request
-):
+def test_the_department_orders_the_ministry_summary_and_downloads_it(live_server, demo, request):
     from playwright.sync_api import expect
 
     require_chromium()
