@@ -13,6 +13,8 @@ from io import BytesIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -160,7 +162,22 @@ def test_follow_up_pdf_carries_every_goal_result_and_the_template_columns(
         assert result in text
     for word in ("Grøn", "Gul", "Rød"):  # the status in words, not by colour alone
         assert word in text
-    assert "Side 1 af" in text
+    # Every page: the running header, the table's header row, page X of Y and the date.
+    pages = PdfReader(BytesIO(response.content)).pages
+    assert len(pages) > 1
+    today = date_format(timezone.localdate(), "j. F Y")
+    for number, page in enumerate(pages, start=1):
+        page_text = squash(page.extract_text())
+        assert in_order(
+            page_text,
+            [
+                "Administrations- og Servicestyrelsen · Opfølgning og "
+                "afrapportering 2024 · 4. kvartal"
+            ],
+        ), number
+        assert in_order(page_text, FOLLOW_UP_HEADERS), number
+        assert f"Side {number} af {len(pages)}" in page_text
+        assert f"Dannet {today}" in page_text
     assert (
         squash("Administrations- og Servicestyrelsen · Opfølgning og afrapportering 2024") in text
     )
