@@ -15,14 +15,16 @@ def plans_for(user):
     )
 
 
-def group_by_section(goals):
-    """Goals in plan order as [(section or None, [goal, ...]), ...], one entry per heading."""
+def group_by_section(items, section_of=lambda goal: goal.section):
+    """Goals (or rows about goals) in plan order as [(section or None, [item, ...]), ...],
+    one entry per heading."""
     groups = []
-    for goal in goals:
-        if groups and groups[-1][0] == goal.section:
-            groups[-1][1].append(goal)
+    for item in items:
+        section = section_of(item)
+        if groups and groups[-1][0] == section:
+            groups[-1][1].append(item)
         else:
-            groups.append((goal.section, [goal]))
+            groups.append((section, [item]))
     return groups
 
 

@@ -253,13 +253,7 @@ def follow_up(plan, quarter):
 
 def _grouped(rows):
     """Rows under their goals' headings, in plan order."""
-    groups = []
-    for row in rows:
-        if groups and groups[-1][0] == row.goal.section:
-            groups[-1][1].append(row)
-        else:
-            groups.append((row.goal.section, [row]))
-    return groups
+    return group_by_section(rows, section_of=lambda row: row.goal.section)
 
 
 def _status_totals(rows, quarter):

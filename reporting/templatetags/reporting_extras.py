@@ -1,6 +1,7 @@
-"""The overview's quarter cell, written in Python: a ministry of 200 institutions has 800.
+"""Template helpers of the dashboards and the printed reports.
 
-Built from plain strings, escaping what comes from the data, because a template (or
+The overview's quarter cell is written in Python: a ministry of 200 institutions has 800.
+It is built from plain strings, escaping what comes from the data, because a template (or
 format_html for every piece) per cell made the overview several times slower.
 """
 
