@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from mrplan.health import health
+
 urlpatterns = [
     path("", include("goals.urls")),
     path("", include("reporting.urls")),
@@ -18,5 +20,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("helse/", health, name="health"),
     path("admin/", admin.site.urls),
 ]

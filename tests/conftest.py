@@ -101,6 +101,11 @@ def admin_user_(db):
 def _fast_test_settings(settings):
     # Strong password hashing costs seconds per user and proves nothing here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client and the browser tests speak plain HTTP to the test server.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
     # Hashed static names need `collectstatic`; tests render pages without it.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -1,0 +1,166 @@
+"""Production readiness: deploy checks, health endpoint, database outage, log-in throttling,
+password hashing and security headers."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+import mrplan.settings as production_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "mrplan.example.dk",
+    "CSRF_TRUSTED_ORIGINS": "https://mrplan.example.dk",
+}
+
+
+def run_django(code, **env):
+    """Run Python code with Django set up, in a fresh process with the given environment."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "HTTPS", "DATABASE_URL")}
+    script = "import django; django.setup()\n" + code
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "mrplan.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "HTTPS", "DATABASE_URL")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_reports_nothing_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_would_see_plain_http():
+    """The check above is a real one: served without HTTPS it complains."""
+    result = manage("check", "--deploy", "--fail-level", "WARNING", HTTPS="0", **PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "SECURE_HSTS_SECONDS" in result.stdout + result.stderr
+
+
+def test_health_answers_ok_while_the_database_answers(client, db):
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+OUTAGE = """
+import json
+from django.test import Client
+client = Client(HTTP_HOST="localhost")
+health = client.get("/helse/")
+client.cookies["sessionid"] = "a-session-the-database-must-be-asked-about"
+page = client.get("/")
+print(json.dumps({
+    "health": [health.status_code, health.json()],
+    "page": [page.status_code, page.get("Retry-After"), page.content.decode()],
+}))
+"""
+
+
+def test_pages_answer_503_while_the_database_is_unreachable():
+    """A real outage: nothing listens on port 1."""
+    result = run_django(
+        OUTAGE,
+        SECRET_KEY="outage-test",
+        HTTPS="0",
+        ALLOWED_HOSTS="localhost",
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/mrplan",
+    )
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answers["health"] == [503, {"status": "unavailable", "database": "unreachable"}]
+    status, retry_after, html = answers["page"]
+    assert status == 503
+    assert retry_after == "30"
+    assert "mrplan er midlertidigt utilgængelig" in html
+    assert "Det, du lige har sendt, er ikke gemt." in html
+
+
+def test_passwords_are_hashed_with_argon2(db, settings):
+    assert production_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
+    user = get_user_model().objects.create_user("hashed", password="en-lang-adgangskode-42")
+    assert user.password.startswith("argon2$")
+    assert user.check_password("en-lang-adgangskode-42")
+
+
+def test_repeated_failed_logins_lock_the_user_name_out_with_a_clear_message(client, db):
+    User = get_user_model()
+    User.objects.create_user("direktoer", password="rigtig-adgangskode-1")
+    User.objects.create_user("kollega", password="rigtig-adgangskode-2")
+    login = reverse("login")
+    for _attempt in range(production_settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(login, {"username": "direktoer", "password": "forkert"})
+        assert response.status_code == 200  # the form again, with its error
+    response = client.post(login, {"username": "direktoer", "password": "forkert"})
+    assert response.status_code == 429
+    # Locked out: even the right password is refused for now, with a message that says why.
+    response = client.post(login, {"username": "direktoer", "password": "rigtig-adgangskode-1"})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Log-ind er midlertidigt spærret" in html
+    assert "Vent 15 minutter" in html
+    assert "_auth_user_id" not in client.session
+    # Another user name from the same address is not locked out.
+    response = client.post(login, {"username": "kollega", "password": "rigtig-adgangskode-2"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
+def test_security_headers(client, settings, db):
+    from django.test import Client
+
+    response = client.get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    # In production (HTTPS on) plain HTTP is redirected and HTTPS answers carry HSTS.
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = production_settings.SECURE_HSTS_SECONDS or 31536000
+    client = Client()  # the security middleware reads its settings when it is set up
+    assert client.get(reverse("login")).status_code == 301
+    secure = client.get(reverse("login"), secure=True)
+    assert secure.status_code == 200
+    assert "max-age=31536000" in secure["Strict-Transport-Security"]
+    # The load balancer's health check is not redirected.
+    assert client.get(reverse("health")).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"])
+def test_cookies_are_secure_in_production(name):
+    result = run_django(
+        f"from django.conf import settings; print(settings.{name}, settings.SECURE_SSL_REDIRECT)",
+        SECRET_KEY="production-test",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]
