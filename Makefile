@@ -11,12 +11,17 @@ STAMP := $(VENV)/.installed-stamp
 RUN_ENV := DEBUG=1
 TEST_ENV := SECRET_KEY=test-only-not-secret
 
-.PHONY: run test setup check-system lint format migrate demo clean
+.PHONY: run serve test setup check-system lint format migrate demo clean
 
 run: setup
 	$(RUN_ENV) $(MANAGE) migrate --no-input
 	$(RUN_ENV) $(MANAGE) load_demo
 	$(RUN_ENV) PYTHON=$(BIN)/python sh scripts/serve-dev.sh
+
+# Production: gunicorn, whitenoise, the report worker; settings from the environment
+# (SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS; see docs/operations.md).
+serve: setup
+	PYTHON=$(BIN)/python sh scripts/serve.sh
 
 test: setup
 	@CHECK_BROWSER=1 PYTHON="$(PYTHON)" sh scripts/check-system.sh

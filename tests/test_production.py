@@ -164,3 +164,68 @@ def test_cookies_are_secure_in_production(name):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True"]
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_make_serve_runs_gunicorn_with_static_files_and_the_worker(tmp_path):
+    """`make serve`'s script, for real: migrations, collectstatic, worker and gunicorn."""
+    import re
+    import signal
+    import time
+    import urllib.request
+
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")},
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "HTTPS": "0",
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "PYTHON": sys.executable,
+    }
+    server = subprocess.Popen(
+        ["sh", "scripts/serve.sh"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/helse/", timeout=2) as response:
+                    assert json.load(response) == {"status": "ok", "database": "ok"}
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(server.stdout.read().decode()) from None
+                time.sleep(0.5)
+        with urllib.request.urlopen(f"{base}/konto/log-ind/", timeout=5) as response:
+            assert response.headers["Server"].startswith("gunicorn")
+            html = response.read().decode()
+        # Static files by hashed name, compressed, cached for good (whitenoise).
+        css = re.search(r'href="(/static/css/mrplan\.[0-9a-f]{12}\.css)"', html).group(1)
+        request = urllib.request.Request(base + css, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert "immutable" in response.headers["Cache-Control"]
+        processes = subprocess.run(
+            ["ps", "-o", "args=", "-g", str(server.pid)], capture_output=True, text=True
+        ).stdout
+        assert processes.count("gunicorn") >= 3  # the arbiter and two workers
+        assert "db_worker" in processes
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
