@@ -1,0 +1,149 @@
+"""Every URL of the URLconf, tried by each kind of visitor: only what DOMAIN.md's roles allow.
+
+anonymous, reporter of the institution (alice), reporter of another institution of the same
+ministry (bob), reviewer of the ministry (carol), reviewer of another ministry (dave), and an
+administrator. A URL without a rule here fails `test_every_url_has_a_rule`, so a new page
+cannot be added without deciding who may open it. The admin site's URLs are checked as one
+rule: only staff get past its log-in.
+"""
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from goals.models import QuarterReport, ReportState
+from reporting.models import ReportJob
+
+PEOPLE = ["anonymous", "alice", "bob", "carol", "dave", "admin_user_"]
+
+PLAN = {"institution": "TS", "year": 2024}
+QUARTER = {**PLAN, "quarter": 2}
+
+# name -> (URL kwargs from the objects, expected GET status per person in PEOPLE order,
+#          expected POST status per person, or None where a GET says all)
+PLAN_VIEW = [302, 200, 404, 200, 404, 200]
+PLAN_REVIEW = [302, 403, 404, 200, 404, 200]
+MINISTRY = [302, 403, 403, 200, 404, 200]
+POST_ONLY = [405] * 6
+RULES = {
+    "goals:home": (lambda o: {}, [200] * 6, None),
+    "goals:plan_detail": (lambda o: PLAN, PLAN_VIEW, None),
+    "goals:quarter": (lambda o: QUARTER, PLAN_VIEW, [302, 302, 404, 403, 404, 302]),
+    "goals:approve": (lambda o: QUARTER, POST_ONLY, [302, 403, 404, 302, 404, 302]),
+    "goals:return": (lambda o: QUARTER, POST_ONLY, [302, 403, 404, 302, 404, 302]),
+    "goals:reopen": (lambda o: QUARTER, POST_ONLY, [302, 403, 404, 302, 404, 302]),
+    "goals:history": (lambda o: {**PLAN, "goal_id": o["goal"].pk}, PLAN_VIEW, None),
+    "goals:year_end": (lambda o: PLAN, PLAN_REVIEW, [302, 403, 404, 302, 404, 302]),
+    "reporting:index": (lambda o: {}, [302, 403, 403, 302, 302, 200], None),
+    "reporting:overview": (lambda o: {"ministry": "TM"}, MINISTRY, None),
+    "reporting:attention": (lambda o: {"ministry": "TM"}, MINISTRY, None),
+    "reporting:group_goals": (lambda o: {"ministry": "TM"}, MINISTRY, None),
+    "reporting:summary": (lambda o: {"ministry": "TM"}, MINISTRY, None),
+    "reporting:start_summary": (
+        lambda o: {"ministry": "TM"}, POST_ONLY, [302, 403, 403, 302, 404, 302],
+    ),
+    "reporting:job": (lambda o: {"ministry": "TM", "job_id": o["job"].pk}, MINISTRY, None),
+    "reporting:job_download": (
+        lambda o: {"ministry": "TM", "job_id": o["job"].pk}, MINISTRY, None,
+    ),
+    "reporting:follow_up": (lambda o: QUARTER, PLAN_VIEW, None),
+    "reporting:follow_up_pdf": (lambda o: QUARTER, PLAN_VIEW, None),
+    "reporting:follow_up_xlsx": (lambda o: QUARTER, PLAN_VIEW, None),
+    "reporting:annual": (lambda o: PLAN, PLAN_VIEW, None),
+    "reporting:annual_pdf": (lambda o: PLAN, PLAN_VIEW, None),
+    "reporting:annual_xlsx": (lambda o: PLAN, PLAN_VIEW, None),
+    "reporting:plan_document": (lambda o: PLAN, PLAN_VIEW, None),
+    "reporting:plan_document_pdf": (lambda o: PLAN, PLAN_VIEW, None),
+    "login": (lambda o: {}, [200] * 6, None),
+    "logout": (lambda o: {}, POST_ONLY, [302] * 6),
+    "password_change": (lambda o: {}, [302, 200, 200, 200, 200, 200], None),
+    "password_change_done": (lambda o: {}, [302, 200, 200, 200, 200, 200], None),
+    "set_language": (lambda o: {}, [302] * 6, None),
+    "health": (lambda o: {}, [200] * 6, POST_ONLY),
+}  # fmt: skip
+
+
+def url_names():
+    """Every named URL of the URLconf, with its namespace."""
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return sorted(set(walk(get_resolver().url_patterns, None)))
+
+
+ADMIN_KWARGS = {"app_label": "goals", "object_id": "1", "content_type_id": "1", "id": "1"}
+
+
+def admin_url(name):
+    """The admin URL of `name` with placeholder arguments, or None if it has arguments we
+    cannot fill (then the admin's own rule is checked on its other URLs)."""
+    for kwargs in ({}, {"app_label": "goals"}, {"object_id": "1"}, ADMIN_KWARGS):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except Exception:  # noqa: BLE001 - try the next combination of arguments
+            continue
+    return None
+
+
+def test_every_url_has_a_rule():
+    missing = [n for n in url_names() if not n.startswith("admin:") and n not in RULES]
+    assert missing == [], f"URLs without an access rule: {missing}"
+    gone = [n for n in RULES if n not in url_names()]
+    assert gone == [], f"rules for URLs that no longer exist: {gone}"
+
+
+@pytest.fixture
+def objects(plan, goal, alice, bob, carol, dave, admin_user_):
+    QuarterReport.objects.create(plan=plan, quarter=2, state=ReportState.SUBMITTED)
+    job = ReportJob.objects.create(
+        ministry=plan.ministry, year=2024, format="pdf", state=ReportJob.State.DONE,
+        file_name="tm-2024-maalopfyldelse.pdf", content=b"%PDF-1.7",
+    )  # fmt: skip
+    return {"plan": plan, "goal": goal, "job": job}
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_each_url_answers_each_person_as_their_role_allows(client, request, objects, name):
+    build, get_codes, post_codes = RULES[name]
+    url = reverse(name, kwargs=build(objects))
+    answers = {}
+    for person in PEOPLE:
+        client.logout()
+        if person != "anonymous":
+            client.force_login(request.getfixturevalue(person))
+        get = client.get(url).status_code
+        post = client.post(url, {"action": "save", "version": "9"}).status_code
+        answers[person] = (get, post)
+        assert get < 500 and post < 500, (name, person, get, post)
+        if person == "anonymous" and get == 302 and name not in ("set_language",):
+            assert client.get(url)["Location"].startswith(reverse("login"))
+    assert [a[0] for a in answers.values()] == get_codes, ("GET", name, answers)
+    if post_codes is not None:
+        assert [a[1] for a in answers.values()] == post_codes, ("POST", name, answers)
+
+
+def test_the_admin_site_is_for_staff_only(client, objects, alice, carol, admin_user_):
+    # Its log-in page is for everyone; its log-out is a POST like ours.
+    public = {"admin:login", "admin:logout"}
+    names = [n for n in url_names() if n.startswith("admin:") and n not in public]
+    urls = {n: u for n in names if (u := admin_url(n))}
+    assert len(urls) > 50
+    for person in (None, alice, carol):
+        client.logout()
+        if person:
+            client.force_login(person)
+        for url in urls.values():
+            response = client.get(url)
+            assert response.status_code == 302, (url, response.status_code)
+            assert response["Location"].startswith(reverse("admin:login")), url
+    client.force_login(admin_user_)
+    for url in urls.values():
+        # 403 where the admin refuses a view to everyone: autocomplete without its field's
+        # parameters, and adding or changing by hand what only the app writes (verdicts,
+        # history, django-axes' and the task queue's logs).
+        assert client.get(url).status_code in (200, 302, 403), url
