@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 RUN_ENV := DEBUG=1
 TEST_ENV := SECRET_KEY=test-only-not-secret
 
-.PHONY: run serve test setup check-system lint format migrate demo clean
+.PHONY: run serve test setup check-system lint format migrate demo clean bench-deadline
 
 run: setup
 	$(RUN_ENV) $(MANAGE) migrate --no-input
@@ -37,6 +37,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
+
+# The deadline under load and a PostgreSQL restart in the middle of it (bench/deadline.py);
+# needs the PostgreSQL server at 127.0.0.1:5432 and, for the restart, root.
+bench-deadline: setup
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	SECRET_KEY=bench $(BIN)/python bench/deadline.py
+	SECRET_KEY=bench $(BIN)/python bench/deadline.py --restart
 
 lint: setup
 	$(BIN)/ruff check .

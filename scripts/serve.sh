@@ -7,12 +7,16 @@
 #   FORWARDED_ALLOW_IPS  the load balancer's address(es) whose X-Forwarded-* are trusted
 #   MIGRATE=0            skip migrations (all app servers but one, when several start)
 #   WORKER=0             start no report worker here (when it runs on another server)
+#   CONN_MAX_AGE         seconds a worker keeps its database connection (default 60)
 set -eu
 : "${SECRET_KEY:?mrplan: set SECRET_KEY (a long random string) to serve in production}"
 : "${DATABASE_URL:?mrplan: set DATABASE_URL, e.g. postgres://mrplan:password@db-host:5432/mrplan}"
 : "${ALLOWED_HOSTS:?mrplan: set ALLOWED_HOSTS to the host name(s) users reach mrplan by}"
 PYTHON=${PYTHON:-.venv/bin/python}
 GUNICORN=$(dirname "$PYTHON")/gunicorn
+# A connection per worker, kept: opening one per request costs PostgreSQL a process each time.
+# A connection broken by a database restart is replaced (conn_health_checks in settings).
+export CONN_MAX_AGE="${CONN_MAX_AGE:-60}"
 CORES=$(nproc 2>/dev/null || echo 1)
 WORKERS=${WEB_CONCURRENCY:-$((CORES * 2 + 1))}
 
