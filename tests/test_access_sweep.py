@@ -147,3 +147,41 @@ def test_the_admin_site_is_for_staff_only(client, objects, alice, carol, admin_u
         # parameters, and adding or changing by hand what only the app writes (verdicts,
         # history, django-axes' and the task queue's logs).
         assert client.get(url).status_code in (200, 302, 403), url
+
+
+SCRIPT = '<script>alert("mrplan")</script><img src=x onerror=alert(1)>'
+
+
+def test_markup_in_free_text_is_inert_on_every_page(client, objects, admin_user_):
+    """Script and markup typed into every free-text field the pages show come back as text,
+    on every page an administrator can open (PDFs: tests/test_reports.py)."""
+    from goals.models import GoalVerdict, Section, StatusEntry
+
+    plan, goal = objects["plan"], objects["goal"]
+    report = plan.reports.get(quarter=2)
+    report.review_comment = SCRIPT
+    report.save()
+    StatusEntry.objects.create(
+        report=report, goal=goal, status="red", result_text=SCRIPT, cause=SCRIPT,
+        consequence=SCRIPT, action=SCRIPT, ytd_text=SCRIPT,
+    )  # fmt: skip
+    GoalVerdict.objects.create(goal=goal, rule_verdict="met", verdict="not_met", reason=SCRIPT)
+    Section.objects.filter(plan=plan).update(text=SCRIPT)
+    goal.description = goal.success_text = goal.remarks = SCRIPT
+    goal.save()
+    for field in ("introduction", "strategic_context", "vision", "narrative", "agreement"):
+        setattr(plan, field, SCRIPT)
+    plan.save()
+    client.force_login(admin_user_)
+    pages = 0
+    for name, (build, get_codes, _post) in RULES.items():
+        if get_codes[-1] != 200:
+            continue
+        response = client.get(reverse(name, kwargs=build(objects)))
+        if "html" not in response.get("Content-Type", ""):
+            continue
+        pages += 1
+        html = response.content.decode()
+        assert "<script>alert" not in html, name
+        assert "<img src=x onerror" not in html, name
+    assert pages >= 15
