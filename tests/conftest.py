@@ -97,15 +97,25 @@ def admin_user_(db):
     return get_user_model().objects.create_superuser("root", password="pw-root-123")
 
 
-@pytest.fixture(autouse=True)
-def _fast_test_settings(settings):
-    # Strong password hashing costs seconds per user and proves nothing here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The test client and the browser tests speak plain HTTP to the test server.
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """The test client and the browser tests speak plain HTTP to the test server.
+
+    Session-wide and set before anything else, since the live server used by the browser
+    tests builds its middleware (which reads these) once, before any test's own settings.
+    """
+    from django.conf import settings
+
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_HSTS_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _fast_test_settings(settings):
+    # Strong password hashing costs seconds per user and proves nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Hashed static names need `collectstatic`; tests render pages without it.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -23,9 +23,13 @@ PRODUCTION_ENV = {
 }
 
 
+# What the test run itself sets, which a production process would not have.
+NOT_IN_PRODUCTION = ("DEBUG", "HTTPS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
 def run_django(code, **env):
     """Run Python code with Django set up, in a fresh process with the given environment."""
-    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "HTTPS", "DATABASE_URL")}
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_IN_PRODUCTION}
     script = "import django; django.setup()\n" + code
     return subprocess.run(
         [sys.executable, "-c", script],
@@ -38,7 +42,7 @@ def run_django(code, **env):
 
 
 def manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "HTTPS", "DATABASE_URL")}
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_IN_PRODUCTION}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -183,7 +187,7 @@ def test_make_serve_runs_gunicorn_with_static_files_and_the_worker(tmp_path):
 
     port = free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")},
+        **{k: v for k, v in os.environ.items() if k not in NOT_IN_PRODUCTION},
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
         "ALLOWED_HOSTS": "127.0.0.1",
