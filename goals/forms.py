@@ -197,3 +197,9 @@ class YearEndForm(forms.Form):
                     % {"rule": Fulfilment(rule).label.lower()},
                 )
         return data
+
+
+class ReviewForm(forms.Form):
+    """The department's comment when it returns or reopens a quarter."""
+
+    comment = forms.CharField(label=_("Kommentar til institutionen"), required=False)

@@ -2,12 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from mrplan.forms import LoginForm
 from mrplan.health import health
 
 urlpatterns = [
     path("", include("goals.urls")),
     path("", include("reporting.urls")),
-    path("konto/log-ind/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "konto/log-ind/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("konto/log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "konto/adgangskode/",

@@ -233,3 +233,24 @@ def test_make_serve_runs_gunicorn_with_static_files_and_the_worker(tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_a_user_name_longer_than_any_is_refused_with_a_message(client, db):
+    """Found by the fuzz test on PostgreSQL: it once reached the lockout records' column."""
+    response = client.post(reverse("login"), {"username": "9" * 400, "password": "x"})
+    assert response.status_code == 200
+    assert "150" in response.content.decode()  # "at most 150 characters"
+
+
+def test_a_nul_character_in_a_review_comment_is_refused_with_a_message(client, plan, carol):
+    """Found by the fuzz test on PostgreSQL, which cannot store NUL in text."""
+    from goals.models import QuarterReport
+
+    report = QuarterReport.objects.create(plan=plan, quarter=2, state="submitted")
+    client.force_login(carol)
+    url = reverse("goals:return", args=["TS", 2024, 2])
+    response = client.post(url, {"comment": "Ret\x00 venligst"}, follow=True)
+    assert response.status_code == 200
+    report.refresh_from_db()
+    assert report.state == "submitted"  # not returned
+    assert response.context["messages"] and "alert-danger" in response.content.decode()

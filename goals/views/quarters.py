@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from goals import services
-from goals.forms import EntryForm
+from goals.forms import EntryForm, ReviewForm
 from goals.models import QuarterReport, Status
 from goals.permissions import REPORT, REVIEW, plan_access, take_unsaved_input
 from goals.selectors import quarter_rows
@@ -137,7 +137,12 @@ def quarter_page(request, plan, quarter):
 def review(request, plan, quarter, action):
     _check_quarter(quarter)
     report = get_object_or_404(QuarterReport, plan=plan, quarter=quarter)
-    comment = request.POST.get("comment", "")
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        # A character the database cannot keep (NUL) is the only way to get here.
+        messages.error(request, " ".join(form.errors["comment"]))
+        return redirect("goals:quarter", plan.institution.short_name, plan.year, quarter)
+    comment = form.cleaned_data["comment"]
     try:
         if action == "approve":
             services.approve_quarter(report=report, user=request.user)
