@@ -87,3 +87,37 @@ def horizontal_overflow(page):
     return page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
+
+
+def page_problems(browser, base_url, pages, password, shots):
+    """Open every page at desktop and phone width; the accessibility and width problems.
+
+    `pages` is a list of (username, path, screenshot name, text of the main heading). Each
+    page must answer 200 and show its heading; a screenshot goes to `shots`; axe-core's
+    WCAG 2.1 A/AA violations and any width beyond the screen are returned as readable lines.
+    """
+    from playwright.sync_api import expect
+
+    shots.mkdir(parents=True, exist_ok=True)
+    for old in shots.glob("*.png"):
+        old.unlink()
+    problems = []
+    for device_name, device in (("1280", DESKTOP), ("390", PHONE)):
+        logged_in = {}
+        for username, path, name, heading in pages:
+            if username not in logged_in:
+                logged_in[username] = log_in(browser, base_url, username, password, device)
+            page = logged_in[username]
+            response = page.goto(base_url + path)
+            assert response.status == 200, (path, response.status)
+            expect(page.locator("main h1")).to_contain_text(heading)
+            page.screenshot(path=str(shots / f"{name}-{device_name}.png"), full_page=True)
+            report = axe_violations(page)
+            if report:
+                problems.append(f"{path} at {device_name} px:\n{report}")
+            overflow = horizontal_overflow(page)
+            if overflow > 0:
+                problems.append(f"{path} at {device_name} px is {overflow} px too wide")
+        for page in logged_in.values():
+            page.context.close()
+    return problems

@@ -14,11 +14,9 @@ from django.utils import timezone
 from goals.demo import DEMO_PASSWORD, load_demo
 from tests.browser import (
     ARTIFACTS,
-    DESKTOP,
-    PHONE,
     axe_violations,
-    horizontal_overflow,
     log_in,
+    page_problems,
     require_chromium,
 )
 
@@ -54,35 +52,11 @@ def demo(db):
 def test_every_dashboard_and_the_quarter_page_pass_axe_on_desktop_and_phone(
     live_server, demo, request
 ):
-    from playwright.sync_api import expect
-
     require_chromium()
     browser = request.getfixturevalue("browser")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SHOTS.glob("*.png"):
-        old.unlink()
-    year = timezone.localdate().year
-    problems = []
-    for device_name, device in (("1280", DESKTOP), ("390", PHONE)):
-        logged_in = {}
-        for username, path, name, heading in pages(year):
-            if username not in logged_in:
-                logged_in[username] = log_in(
-                    browser, live_server.url, username, DEMO_PASSWORD, device
-                )
-            page = logged_in[username]
-            response = page.goto(live_server.url + path)
-            assert response.status == 200, (path, response.status)
-            expect(page.locator("main h1")).to_contain_text(heading)
-            page.screenshot(path=str(SHOTS / f"{name}-{device_name}.png"), full_page=True)
-            report = axe_violations(page)
-            if report:
-                problems.append(f"{path} at {device_name} px:\n{report}")
-            overflow = horizontal_overflow(page)
-            if overflow > 0:
-                problems.append(f"{path} at {device_name} px is {overflow} px too wide")
-        for page in logged_in.values():
-            page.context.close()
+    problems = page_problems(
+        browser, live_server.url, pages(timezone.localdate().year), DEMO_PASSWORD, SHOTS
+    )
     assert problems == [], "\n\n".join(problems)
     assert len(list(SHOTS.glob("*-390.png"))) == len(list(SHOTS.glob("*-1280.png"))) == 9
 

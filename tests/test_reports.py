@@ -43,6 +43,17 @@ FOLLOW_UP_HEADERS = [
     "Handling",
 ]
 ANNUAL_HEADERS = ["Nr.", "Mål", "Resultatkrav", "Årets resultat", "Vurdering", "Begrundelse"]
+# Every report URL of a plan: (URL name, arguments after institution and year).
+REPORT_URLS = [
+    ("follow_up", [1]),
+    ("follow_up_pdf", [1]),
+    ("follow_up_xlsx", [1]),
+    ("annual", []),
+    ("annual_pdf", []),
+    ("annual_xlsx", []),
+    ("plan_document", []),
+    ("plan_document_pdf", []),
+]
 PLAN_TABLE_HEADERS = ["Nr.", "Type", "Mål", "Målet er nået, når:"]
 
 # The year end of the reference plan: goal number -> final verdict.
@@ -440,33 +451,14 @@ def test_a_user_without_access_gets_404_for_every_report(adst, client):
     other = load_reference("be-2024.yaml")
     outsider = member("outsider", Membership.Role.REPORTER, institution=other.institution)
     client.force_login(outsider)
-    names = [
-        ("follow_up", [1]),
-        ("follow_up_pdf", [1]),
-        ("follow_up_xlsx", [1]),
-        ("annual", []),
-        ("annual_pdf", []),
-        ("annual_xlsx", []),
-        ("plan_document", []),
-        ("plan_document_pdf", []),
-    ]
-    for name, args in names:
+    for name, args in REPORT_URLS:
         assert client.get(url(name, adst, *args)).status_code == 404, name
         assert client.get(url(name, other, *args)).status_code == 200, name
     assert client.get(url("follow_up", adst, 5)).status_code == 404
 
 
 def test_a_plan_without_goals_or_follow_up_still_has_its_reports(plan, client_admin):
-    for name, args in [
-        ("follow_up", [1]),
-        ("follow_up_pdf", [1]),
-        ("follow_up_xlsx", [1]),
-        ("annual", []),
-        ("annual_pdf", []),
-        ("annual_xlsx", []),
-        ("plan_document", []),
-        ("plan_document_pdf", []),
-    ]:
+    for name, args in REPORT_URLS:
         assert client_admin.get(url(name, plan, *args)).status_code == 200, name
     text = text_of(client_admin.get(url("annual_pdf", plan)).content)
     assert "Målopfyldelse: endnu ikke opgjort" in text
