@@ -12,6 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mrplan.settings")
+# The test client speaks plain HTTP; production's HTTPS redirect would answer every page 301.
+os.environ.setdefault("HTTPS", "0")
 
 import django  # noqa: E402
 

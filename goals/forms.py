@@ -1,13 +1,10 @@
 """The forms of quarterly follow-up and the year end."""
 
-from crispy_forms.bootstrap import InlineRadios
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import Fulfilment, Status
-from goals.numbers import LocalNumberField
+from goals.numbers import LocalNumberField, NumberInput
 from goals.scoring import propose_status, rule_verdict, takes_number
 
 RED_OR_YELLOW = (Status.RED, Status.YELLOW)
@@ -15,6 +12,26 @@ RED_OR_YELLOW = (Status.RED, Status.YELLOW)
 
 def _text(label, rows=2):
     return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class Cell:
+    """One field of the quarter page with what its input needs: the kind and the value shown."""
+
+    def __init__(self, field, width):
+        self.field, self.width = field, width
+        widget = field.field.widget
+        self.kind = (
+            "radio"
+            if isinstance(widget, forms.RadioSelect)
+            else "number"
+            if isinstance(widget, NumberInput)
+            else "text"
+        )
+        self.rows = widget.attrs.get("rows")
+        self.choices = field.field.choices if self.kind == "radio" else ()
+        # As the widget would write it: a stored number in Danish, typed input as typed.
+        self.value = widget.format_value(field.value())
+        self.errors = field.errors
 
 
 class EntryForm(forms.Form):
@@ -65,33 +82,34 @@ class EntryForm(forms.Form):
             self.proposal = propose_status(
                 requirement, entry.result_value, quarter, plan.status_tolerance
             )
-        self.helper = self._helper()
 
-    def _helper(self):
-        helper = FormHelper()
-        helper.form_tag = False
-        helper.disable_csrf = True
-        if self.requirement is None:
-            helper.layout = Layout(
-                Row(Column("result_text", css_class="col-md-6"), Column("ytd_text")),
-                InlineRadios("status"),
-                Row(Column("cause"), Column("consequence"), Column("action")),
-            )
-        elif self.numeric:
-            helper.layout = Layout(
-                Row(
-                    Column("result_value", css_class="col-sm-4"),
-                    Column(InlineRadios("status"), css_class="col-sm-4"),
-                    Column("ytd_value", css_class="col-sm-4"),
-                ),
-                Div("status_reason"),
-            )
-        else:
-            helper.layout = Layout(
-                Row(Column("result_text", css_class="col-md-6"), Column("ytd_text")),
-                InlineRadios("status"),
-            )
-        return helper
+    # Where each field stands on the quarter page: rows of (field, Bootstrap column class).
+    LAYOUTS = {
+        "goal": (
+            (("result_text", "col-md-6"), ("ytd_text", "col-md")),
+            (("status", "col-12"),),
+            (("cause", "col-md"), ("consequence", "col-md"), ("action", "col-md")),
+        ),
+        "number": (
+            (("result_value", "col-sm-4"), ("status", "col-sm-4"), ("ytd_value", "col-sm-4")),
+            (("status_reason", "col-12"),),
+        ),
+        "text": (
+            (("result_text", "col-md-6"), ("ytd_text", "col-md")),
+            (("status", "col-12"),),
+        ),
+    }
+
+    @property
+    def rows(self):
+        """The fields in the rows the quarter page shows, each as a Cell.
+
+        The page writes its inputs from one template rather than a template per field: with
+        twelve goals of three requirements it has some 200 fields, and per-field templates
+        made it the slowest page at the deadline.
+        """
+        kind = "goal" if self.requirement is None else "number" if self.numeric else "text"
+        return [[Cell(self[name], width) for name, width in row] for row in self.LAYOUTS[kind]]
 
     def disable(self):
         for field in self.fields.values():

@@ -1,6 +1,7 @@
 """The quarter page as a reporter uses it: input, messages, proposals, conflicts, expiry."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -125,7 +126,10 @@ def test_red_without_cause_consequence_and_action_is_refused_on_its_row(
     html = page(response)
     assert response.status_code == 200
     assert html.count("Skal udfyldes, når status er rød.") == 2  # cause and consequence
-    assert f'id="error_1_id_g{goal.pk}-cause"' in html
+    cause = f"id_g{goal.pk}-cause"
+    # The message stands under the field, which is marked invalid and points to it.
+    assert f'aria-invalid="true" aria-describedby="{cause}_error"' in html
+    assert f'<div id="{cause}_error" class="invalid-feedback">' in html
     assert "Bagud" in html and "Ekstra ressourcer" in html and 'value="80"' in html
     assert not StatusEntry.objects.exists()
 
@@ -250,7 +254,10 @@ def test_approved_quarter_is_read_only(client, alice, plan, goal):
     QuarterReport.objects.create(plan=plan, quarter=2, state=ReportState.APPROVED)
     client.force_login(alice)
     html = page(client.get(url(plan)))
-    assert "Gem kladde" not in html and "disabled" in html
+    assert "Gem kladde" not in html
+    inputs = re.findall(rf'<(?:input|textarea) [^>]*name="g{goal.pk}-[^>]*>', html)
+    assert len(inputs) == 8  # two texts, three statuses, cause, consequence, action
+    assert all(" disabled" in tag for tag in inputs)
     response = client.post(url(plan), form_data(goal, status="red"))
     assert response.status_code == 302
     assert not StatusEntry.objects.exists()
