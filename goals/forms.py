@@ -15,23 +15,33 @@ def _text(label, rows=2):
 
 
 class Cell:
-    """One field of the quarter page with what its input needs: the kind and the value shown."""
+    """One field of the quarter page with everything its input needs, worked out once.
+
+    Labels and choices are translated here rather than in the template, where each test of a
+    lazy text would translate it again.
+    """
 
     def __init__(self, field, width):
-        self.field, self.width = field, width
+        self.width = width
+        self.name, self.id = field.html_name, field.auto_id
+        self.label, self.help_text = str(field.label), str(field.help_text or "")
+        self.disabled = field.field.disabled
+        self.errors = field.errors
         widget = field.field.widget
-        self.kind = (
-            "radio"
-            if isinstance(widget, forms.RadioSelect)
-            else "number"
-            if isinstance(widget, NumberInput)
-            else "text"
-        )
-        self.rows = widget.attrs.get("rows")
-        self.choices = field.field.choices if self.kind == "radio" else ()
         # As the widget would write it: a stored number in Danish, typed input as typed.
         self.value = widget.format_value(field.value())
-        self.errors = field.errors
+        self.rows = widget.attrs.get("rows")
+        if isinstance(widget, forms.RadioSelect):
+            self.kind = "radio"
+            self.choices = [
+                (str(value), str(label), str(value) in self.value)
+                for value, label in field.field.choices
+            ]
+        else:
+            self.kind = "number" if isinstance(widget, NumberInput) else "text"
+        described_by = [self.id + "_helptext"] if self.help_text else []
+        described_by += [self.id + "_error"] if self.errors else []
+        self.described_by = " ".join(described_by)
 
 
 class EntryForm(forms.Form):
@@ -55,35 +65,8 @@ class EntryForm(forms.Form):
     consequence = _text(_("Konsekvens"))
     action = _text(_("Handling"))
 
-    GOAL_FIELDS = ("result_text", "status", "ytd_text", "cause", "consequence", "action")
-    NUMBER_FIELDS = ("result_value", "status", "status_reason", "ytd_value")
-    TEXT_FIELDS = ("result_text", "status", "ytd_text")
-
-    def __init__(self, *args, goal, requirement=None, plan, quarter, submitting=False, **kwargs):
-        entry = (requirement or goal).entry
-        prefix = f"r{requirement.pk}" if requirement else f"g{goal.pk}"
-        initial = {name: getattr(entry, name) for name in self.base_fields} if entry else {}
-        super().__init__(*args, prefix=prefix, initial=initial, **kwargs)
-        self.goal, self.requirement = goal, requirement
-        self.plan, self.quarter, self.submitting = plan, quarter, submitting
-        self.numeric = requirement is not None and takes_number(requirement)
-        if requirement is None:
-            keep = self.GOAL_FIELDS
-        else:
-            keep = self.NUMBER_FIELDS if self.numeric else self.TEXT_FIELDS
-        for name in list(self.fields):
-            if name not in keep:
-                del self.fields[name]
-        if self.numeric and requirement.unit:
-            self.fields["result_value"].help_text = requirement.get_unit_display()
-            self.fields["ytd_value"].help_text = requirement.get_unit_display()
-        self.proposal = None
-        if self.numeric and entry and entry.result_value is not None and not self.is_bound:
-            self.proposal = propose_status(
-                requirement, entry.result_value, quarter, plan.status_tolerance
-            )
-
-    # Where each field stands on the quarter page: rows of (field, Bootstrap column class).
+    # The fields of each kind of row, in the rows the quarter page shows them:
+    # (field, Bootstrap column class).
     LAYOUTS = {
         "goal": (
             (("result_text", "col-md-6"), ("ytd_text", "col-md")),
@@ -100,6 +83,28 @@ class EntryForm(forms.Form):
         ),
     }
 
+    def __init__(self, *args, goal, requirement=None, plan, quarter, submitting=False, **kwargs):
+        self.goal, self.requirement = goal, requirement
+        self.plan, self.quarter, self.submitting = plan, quarter, submitting
+        self.numeric = requirement is not None and takes_number(requirement)
+        self.kind = "goal" if requirement is None else "number" if self.numeric else "text"
+        # Only this row's fields: Django copies every field of base_fields for each form,
+        # and the quarter page has dozens of forms.
+        names = [name for row in self.LAYOUTS[self.kind] for name, _width in row]
+        self.base_fields = {name: type(self).base_fields[name] for name in names}
+        entry = (requirement or goal).entry
+        initial = {name: getattr(entry, name) for name in names} if entry else {}
+        prefix = f"r{requirement.pk}" if requirement else f"g{goal.pk}"
+        super().__init__(*args, prefix=prefix, initial=initial, **kwargs)
+        if self.numeric and requirement.unit:
+            unit = requirement.get_unit_display()
+            self.fields["result_value"].help_text = self.fields["ytd_value"].help_text = unit
+        self.proposal = None
+        if self.numeric and entry and entry.result_value is not None and not self.is_bound:
+            self.proposal = propose_status(
+                requirement, entry.result_value, quarter, plan.status_tolerance
+            )
+
     @property
     def rows(self):
         """The fields in the rows the quarter page shows, each as a Cell.
@@ -108,8 +113,7 @@ class EntryForm(forms.Form):
         twelve goals of three requirements it has some 200 fields, and per-field templates
         made it the slowest page at the deadline.
         """
-        kind = "goal" if self.requirement is None else "number" if self.numeric else "text"
-        return [[Cell(self[name], width) for name, width in row] for row in self.LAYOUTS[kind]]
+        return [[Cell(self[name], width) for name, width in row] for row in self.LAYOUTS[self.kind]]
 
     def disable(self):
         for field in self.fields.values():
