@@ -201,6 +201,8 @@ def main():
     parser.add_argument("--restart", action="store_true")
     parser.add_argument("--pace", choices=["human", "fast"], default="human")
     arguments = parser.parse_args()
+    if not (Path(sys.executable).parent / "locust").exists():
+        sys.exit("locust is missing: run `make bench-deadline`, which installs it.")
     django.setup()
     from django.db import connection
     from django.utils import timezone

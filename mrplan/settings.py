@@ -115,9 +115,10 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Passwords are hashed with Argon2; older PBKDF2 hashes are upgraded at the next log-in.
+# Passwords are hashed with Argon2id at OWASP's recommended cost (mrplan/hashers.py); hashes
+# with Django's default Argon2 cost or older PBKDF2 hashes are redone at the next log-in.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "mrplan.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 

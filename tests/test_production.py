@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import Argon2PasswordHasher, PBKDF2PasswordHasher
 from django.urls import reverse
 
 import mrplan.settings as production_settings
@@ -106,12 +107,28 @@ def test_pages_answer_503_while_the_database_is_unreachable():
     assert "Det, du lige har sendt, er ikke gemt." in html
 
 
-def test_passwords_are_hashed_with_argon2(db, settings):
-    assert production_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+def test_passwords_are_hashed_with_argon2id_at_owasps_cost(db, settings):
     settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
     user = get_user_model().objects.create_user("hashed", password="en-lang-adgangskode-42")
-    assert user.password.startswith("argon2$")
+    # argon2$argon2id$v=19$m=19456,t=2,p=1$salt$hash
+    assert user.password.split("$")[:4] == ["argon2", "argon2id", "v=19", "m=19456,t=2,p=1"]
     assert user.check_password("en-lang-adgangskode-42")
+
+
+@pytest.mark.parametrize("old_hasher", [Argon2PasswordHasher, PBKDF2PasswordHasher])
+def test_older_hashes_are_redone_at_the_next_log_in(client, db, settings, old_hasher):
+    """Django's default Argon2 cost, or PBKDF2 from before Argon2, become OWASP's Argon2id."""
+    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
+    hasher = old_hasher()
+    user = get_user_model().objects.create_user("gammel")
+    user.password = hasher.encode("gammel-adgangskode-7", hasher.salt())
+    user.save()
+    response = client.post(
+        reverse("login"), {"username": "gammel", "password": "gammel-adgangskode-7"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert "$m=19456,t=2,p=1$" in user.password
 
 
 def test_repeated_failed_logins_lock_the_user_name_out_with_a_clear_message(client, db):
