@@ -128,7 +128,8 @@ def test_red_without_cause_consequence_and_action_is_refused_on_its_row(
     assert html.count("Skal udfyldes, når status er rød.") == 2  # cause and consequence
     cause = f"id_g{goal.pk}-cause"
     # The message stands under the field, which is marked invalid and points to it.
-    assert f'aria-invalid="true" aria-describedby="{cause}_error"' in html
+    textarea = re.search(rf'<textarea [^>]*id="{cause}">', html)[0]
+    assert 'aria-invalid="true"' in textarea and f'aria-describedby="{cause}_error"' in textarea
     assert f'<div id="{cause}_error" class="invalid-feedback">' in html
     assert "Bagud" in html and "Ekstra ressourcer" in html and 'value="80"' in html
     assert not StatusEntry.objects.exists()
