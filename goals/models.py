@@ -705,6 +705,18 @@ class Requirement(models.Model):
     def __str__(self):
         return f"{self.goal.number} {self.number}".strip()
 
+    # get_unit_display() and get_comparator_display() look the choices up anew on each call;
+    # a quarter page makes dozens of calls. The check constraints keep the values valid.
+    @property
+    def unit_label(self):
+        """The unit's name, e.g. "pct.", or "" when the requirement has none."""
+        return str(Unit(self.unit).label) if self.unit else ""
+
+    @property
+    def comparator_label(self):
+        """The comparator's word, e.g. "mindst", or "" when the requirement has none."""
+        return str(Comparator(self.comparator).label) if self.comparator else ""
+
     @property
     def quarters(self):
         return text_to_quarters(self.reporting_quarters or self.goal.reporting_quarters)

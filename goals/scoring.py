@@ -60,7 +60,7 @@ def propose_status(requirement, value, quarter, tolerance):
     words = {
         "value": format_number(value),
         "target": format_number(target),
-        "unit": requirement.get_unit_display() if requirement.unit else "",
+        "unit": requirement.unit_label,
         "comparator": Comparator(comparator).label,
         "tolerance": format_number(tolerance),
     }

@@ -40,7 +40,7 @@ TROUBLE = (Status.YELLOW, Status.RED)
 
 
 def unit_label(requirement):
-    return requirement.get_unit_display() if requirement.unit else ""
+    return requirement.unit_label
 
 
 def with_unit(value, requirement):

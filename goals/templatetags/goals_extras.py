@@ -27,15 +27,15 @@ def number(value):
 @register.simple_tag
 def target_text(requirement, quarter):
     """What a requirement's result is held against in the quarter, e.g. "mindst 95 pct."."""
-    unit = requirement.unit_text or (requirement.get_unit_display() if requirement.unit else "")
+    unit = requirement.unit_text or requirement.unit_label
     target = target_for(requirement, quarter)
     if requirement.measure == Measure.THRESHOLD and target is not None:
-        return f"{requirement.get_comparator_display()} {format_number(target)} {unit}".strip()
+        return f"{requirement.comparator_label} {format_number(target)} {unit}".strip()
     if requirement.measure == Measure.CUMULATIVE:
         if target is None:
             return _("Intet kvartalsmål for dette kvartal")
         return _("Kvartalsmål: %(comparator)s %(target)s %(unit)s") % {
-            "comparator": requirement.get_comparator_display(),
+            "comparator": requirement.comparator_label,
             "target": format_number(target),
             "unit": unit,
         }
