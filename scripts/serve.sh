@@ -31,7 +31,9 @@ if [ "${WORKER:-1}" != 0 ]; then
     worker=$!
 fi
 trap '[ -n "$worker" ] && kill "$worker" 2>/dev/null; kill "$server" 2>/dev/null; wait' INT TERM
+# --preload: the app is loaded once, here, and the workers forked from it (mrplan/wsgi.py).
 "$GUNICORN" mrplan.wsgi \
+    --preload \
     --workers "$WORKERS" \
     --bind "${BIND:-127.0.0.1:8000}" \
     --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \

@@ -195,6 +195,28 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def test_the_wsgi_module_loads_every_view_before_the_workers_fork():
+    """gunicorn --preload imports mrplan.wsgi once; a worker's first request loads nothing more
+    and no worker inherits a database connection."""
+    result = run_django(
+        "import sys\n"
+        "import mrplan.wsgi\n"
+        "from django.db import connection\n"
+        "from django.utils.translation import trans_real\n"
+        "print(sorted(m for m in ('weasyprint', 'openpyxl', 'reporting.report_views',"
+        " 'goals.views') if m in sys.modules))\n"
+        "print(sorted(trans_real._translations))\n"
+        "print(connection.connection)\n",
+        DATABASE_URL="postgres://nobody@127.0.0.1:1/none",  # unreachable: nothing may connect
+        **PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded, languages, connection = result.stdout.splitlines()
+    assert loaded == str(["goals.views", "openpyxl", "reporting.report_views", "weasyprint"])
+    assert languages == str(["da", "en"])
+    assert connection == "None"
+
+
 def test_make_serve_runs_gunicorn_with_static_files_and_the_worker(tmp_path):
     """`make serve`'s script, for real: migrations, collectstatic, worker and gunicorn."""
     import re
