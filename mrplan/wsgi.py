@@ -2,8 +2,8 @@
 
 gunicorn imports this module once in its master process (`--preload`) and forks the workers
 from it. The URLconf, and with it every view, WeasyPrint and openpyxl, and the translation
-catalogues are loaded here rather than by each worker's first request: that took a second
-and a half of CPU per worker, and at a deadline's start the first users waited for it.
+catalogues are loaded here rather than by each worker's first request: that took about 1.3 s
+of CPU per worker, and at a deadline's start the first users waited for it.
 Nothing here opens a database connection, so no worker inherits one.
 """
 
