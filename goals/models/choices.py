@@ -1,0 +1,95 @@
+"""The fixed vocabularies of the register: kinds, rules, measures, units, states, roles."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScoringMethod(models.TextChoices):
+    BINARY = "binary", _("Binær: et mål tæller 0 eller 100 pct. af sin vægt")
+    PARTIAL = "partial", _("Delvis: delvist opfyldte mål tæller med en del af deres vægt")
+
+
+class SectionKind(models.TextChoices):
+    BEACON = "beacon", _("Pejlemærke")
+    SECTION = "section", _("Afsnit")
+
+
+class GoalKind(models.TextChoices):
+    OPERATIONS = "drift", _("Drift")
+    DEVELOPMENT = "udvikling", _("Udvikling")
+    GROUP = "koncernfaelles", _("Koncernfælles")
+
+
+class ResultType(models.TextChoices):
+    EFFECT = "effekt", _("Effektmål")
+    OUTPUT = "output", _("Outputmål")
+    ACTIVITY = "aktivitet", _("Aktivitetsmål")
+    QUALITY = "kvalitet", _("Kvalitetsmål")
+
+
+class FulfilmentRule(models.TextChoices):
+    ALL = "all", _("Alle resultatkrav skal være opfyldt")
+    AT_LEAST = "at_least", _("Mindst K af resultatkravene skal være opfyldt")
+    PARTIAL = "partial", _("Delvis opfyldelse, når nogle men ikke alle krav er opfyldt")
+
+
+class Measure(models.TextChoices):
+    TEXT = "text", _("Beskrevet i tekst")
+    THRESHOLD = "threshold", _("Tærskel")
+    MILESTONE = "milestone", _("Milepæl med frist")
+    RELATIVE = "relative", _("Relativt mål mod en reference")
+    CUMULATIVE = "cumulative", _("Kumulative kvartalsmål")
+    SERIES = "series", _("Flerårig serie")
+
+
+class Comparator(models.TextChoices):
+    AT_LEAST = "at_least", _("mindst")
+    AT_MOST = "at_most", _("højst")
+    WITHIN = "within", _("inden for +/-")
+
+
+class Unit(models.TextChoices):
+    PERCENT = "pct", _("pct.")
+    POINTS = "points", _("point (skala)")
+    DAYS = "days", _("dage")
+    WORKDAYS = "workdays", _("hverdage")
+    COUNT = "count", _("antal")
+    COUNT_PER_MONTH = "count_per_month", _("antal pr. måned")
+    HOURS = "hours", _("timer")
+    MIO_KR = "mio_kr", _("mio. kr.")
+    MIA_KR = "mia_kr", _("mia. kr.")
+
+
+class Status(models.TextChoices):
+    """The traffic light of a quarter's follow-up (rød / gul / grøn)."""
+
+    RED = "red", _("Rød")
+    YELLOW = "yellow", _("Gul")
+    GREEN = "green", _("Grøn")
+
+
+class Fulfilment(models.TextChoices):
+    """A year-end verdict (opfyldt / delvist opfyldt / ikke opfyldt)."""
+
+    MET = "met", _("Opfyldt")
+    PARTLY_MET = "partly_met", _("Delvist opfyldt")
+    NOT_MET = "not_met", _("Ikke opfyldt")
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Kladde")
+    SUBMITTED = "submitted", _("Indsendt")
+    APPROVED = "approved", _("Godkendt")
+    RETURNED = "returned", _("Sendt retur")
+
+
+class HistorySubject(models.TextChoices):
+    ENTRY = "entry", _("Statusindberetning")
+    REPORT = "report", _("Kvartalsopfølgning")
+    REQUIREMENT_VERDICT = "requirement_verdict", _("Vurdering af resultatkrav")
+    GOAL_VERDICT = "goal_verdict", _("Vurdering af mål")
+
+
+class Role(models.TextChoices):
+    REPORTER = "reporter", _("Indberetter")
+    REVIEWER = "reviewer", _("Departementet (godkender)")

@@ -1,0 +1,565 @@
+"""A plan and what it holds: headings, goals, requirements and their targets."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from goals.models.choices import (
+    Comparator,
+    FulfilmentRule,
+    GoalKind,
+    Measure,
+    ReportState,
+    ResultType,
+    ScoringMethod,
+    SectionKind,
+    Unit,
+)
+from goals.models.common import (
+    QUARTER_SETS,
+    QuarterSetField,
+    choices_check,
+    quarter_end,
+    text_to_quarters,
+)
+from goals.models.organisations import GroupGoal, Institution, Membership, Ministry, MinistryBeacon
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Plans the user may see: their institution's, or every plan of their ministry."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        memberships = Membership.objects.filter(user=user)
+        return self.filter(
+            Q(
+                institution__in=memberships.filter(role=Membership.Role.REPORTER).values(
+                    "institution"
+                )
+            )
+            | Q(ministry__in=memberships.filter(role=Membership.Role.REVIEWER).values("ministry"))
+        )
+
+
+class Plan(models.Model):
+    """One institution's performance plan for one year (mål- og resultatplan)."""
+
+    ScoringMethod = ScoringMethod
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="plans", verbose_name=_("institution")
+    )
+    # Institutions move between ministries; a plan stays with the ministry it was agreed with.
+    ministry = models.ForeignKey(
+        Ministry,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("ministerium"),
+        help_text=_("Det ministerium, planen er indgået med."),
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    title = models.CharField(_("titel"), max_length=300)
+    valid_from = models.DateField(_("gælder fra"))
+    valid_to = models.DateField(_("gælder til"))
+    introduction = models.TextField(_("indledning"), blank=True)
+    strategic_context = models.TextField(
+        _("strategisk ramme"),
+        blank=True,
+        help_text=_(
+            "Ministeriets koncernfælles strategiske ramme for året, som den står i planen."
+        ),
+    )
+    vision = models.TextField(_("vision"), blank=True)
+    narrative = models.TextField(_("grundfortælling"), blank=True)
+    reporting_schedule = models.TextField(
+        _("opfølgning"),
+        blank=True,
+        help_text=_("Hvordan og hvornår der følges op, som det står i planen."),
+    )
+    reporting_quarters = QuarterSetField(
+        _("afrapporteringskvartaler"),
+        default="1234",
+        help_text=_("De kvartaler, planen som udgangspunkt afrapporteres i, fx 1234 eller 24."),
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        _("frist (kalenderdage efter kvartalets udløb)"),
+        null=True,
+        blank=True,
+        help_text=_("Tom, hvis planen ikke fastsætter en frist."),
+    )
+    scoring_method = models.CharField(
+        _("opgørelsesmetode"),
+        max_length=20,
+        choices=ScoringMethod.choices,
+        default=ScoringMethod.BINARY,
+    )
+    status_tolerance = models.DecimalField(
+        _("tolerance for gul (pct. af målværdien)"),
+        max_digits=5,
+        decimal_places=2,
+        default=5,
+        help_text=_(
+            "Et tal, der er inden for så mange procent af målværdien fra at nå den, giver gul; "
+            "længere fra giver rød."
+        ),
+    )
+    partial_score = models.PositiveSmallIntegerField(
+        _("point for delvist opfyldt (pct. af målets vægt)"),
+        default=50,
+        help_text=_("Bruges kun ved delvis opgørelse."),
+    )
+    scoring_note = models.TextField(_("opgørelse (tekst)"), blank=True)
+    agreement = models.TextField(_("aftale"), blank=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mål- og resultatplan")
+        verbose_name_plural = _("mål- og resultatplaner")
+        ordering = ["-year", "institution__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year"], name="plan_institution_year"),
+            models.CheckConstraint(
+                condition=Q(valid_from__lte=F("valid_to")), name="plan_valid_period_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990, year__lte=2200), name="plan_year_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reporting_quarters="") & Q(reporting_quarters__in=QUARTER_SETS),
+                name="plan_reporting_quarters_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(partial_score__lte=100), name="plan_partial_score_percent"
+            ),
+            models.CheckConstraint(
+                condition=Q(status_tolerance__gte=0, status_tolerance__lte=100),
+                name="plan_status_tolerance_percent",
+            ),
+            choices_check("scoring_method", ScoringMethod, "plan_scoring_method_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.institution.short_name} {self.year}"
+
+    @property
+    def quarters(self):
+        return text_to_quarters(self.reporting_quarters)
+
+    def quarter_end(self, quarter):
+        return quarter_end(self.year, quarter)
+
+    def deadline_for(self, quarter):
+        """The quarter's reporting deadline by the plan's rule, or None if it sets none."""
+        if self.deadline_days is None:
+            return None
+        return self.quarter_end(quarter) + datetime.timedelta(days=self.deadline_days)
+
+    def is_overdue(self, quarter, report=None, today=None):
+        """Whether the quarter's report is due by the plan's rule and not handed in in time."""
+        deadline = self.deadline_for(quarter)
+        if deadline is None or str(quarter) not in self.reporting_quarters:
+            return False
+        if report is not None and report.state in (ReportState.SUBMITTED, ReportState.APPROVED):
+            return False
+        return (today or timezone.localdate()) > deadline
+
+
+class Signatory(models.Model):
+    """One of the people who sign the plan (påtegning)."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("plan")
+    )
+    order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+    name = models.CharField(_("navn"), max_length=200)
+    title = models.CharField(_("stilling"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    place = models.CharField(_("sted"), max_length=100, blank=True)
+    date = models.DateField(_("dato"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("underskriver")
+        verbose_name_plural = _("underskrivere")
+        ordering = ["plan", "order"]
+
+    def __str__(self):
+        return f"{self.name}, {self.title}"
+
+
+class Section(models.Model):
+    """An ordered heading that goals sit under: a beacon (pejlemærke) or section (afsnit)."""
+
+    Kind = SectionKind
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="sections", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("art"), max_length=10, choices=Kind.choices, default=Kind.BEACON)
+    number = models.CharField(_("nummer"), max_length=20, blank=True)
+    order = models.PositiveIntegerField(_("rækkefølge"), default=0)
+    title = models.CharField(_("titel"), max_length=300)
+    text = models.TextField(_("tekst"), blank=True)
+    ministry_beacon = models.ForeignKey(
+        MinistryBeacon,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sections",
+        verbose_name=_("koncernfælles pejlemærke"),
+        help_text=_("Det koncernfælles pejlemærke, som dette pejlemærke udmønter."),
+    )
+
+    class Meta:
+        verbose_name = _("pejlemærke eller afsnit")
+        verbose_name_plural = _("pejlemærker og afsnit")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "title"], name="section_title_unique"),
+            models.UniqueConstraint(
+                fields=["plan", "kind", "number"],
+                condition=~Q(number=""),
+                name="section_number_unique",
+            ),
+            choices_check("kind", SectionKind, "section_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Goal(models.Model):
+    """A goal of a plan (mål), with the requirements that decide whether it is met."""
+
+    Kind = GoalKind
+
+    ResultType = ResultType
+
+    FulfilmentRule = FulfilmentRule
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan")
+    )
+    # RESTRICT: a heading with goals cannot be deleted alone, but goes with its plan.
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name=_("pejlemærke/afsnit"),
+    )
+    group_goal = models.ForeignKey(
+        GroupGoal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name=_("koncernfælles mål"),
+    )
+    number = models.CharField(
+        _("nummer"), max_length=20, help_text=_('Som i planen, fx "1.1" eller "A".')
+    )
+    order = models.PositiveIntegerField(_("rækkefølge"), default=0)
+    title = models.CharField(_("titel"), max_length=300)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    success_text = models.TextField(_("målet er nået, når"), blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    result_type = models.CharField(
+        _("måltype"), max_length=20, choices=ResultType.choices, blank=True
+    )
+    reporting_quarters = QuarterSetField(
+        _("afrapporteringskvartaler"),
+        default="1234",
+        help_text=_("Fx 1234 for kvartalsvis, 4 for kun 4. kvartal, 24 for 2. og 4. kvartal."),
+    )
+    reporting_text = models.CharField(
+        _("afrapportering (tekst)"),
+        max_length=300,
+        blank=True,
+        help_text=_('Som i planen, fx "Målet afrapporteres kvartalsvist."'),
+    )
+    fulfilment_rule = models.CharField(
+        _("opfyldelsesregel"),
+        max_length=20,
+        choices=FulfilmentRule.choices,
+        default=FulfilmentRule.ALL,
+    )
+    required_count = models.PositiveSmallIntegerField(
+        _("antal krav, der mindst skal opfyldes"),
+        null=True,
+        blank=True,
+        help_text=_("K i reglen 'mindst K af N'. Kun for den regel."),
+    )
+    weight = models.DecimalField(
+        _("vægt"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Tom: alle mål vejer lige meget."),
+    )
+    remarks = models.TextField(_("bemærkninger"), blank=True)
+
+    class Meta:
+        verbose_name = _("mål")
+        verbose_name_plural = pgettext_lazy("plural", "mål")
+        ordering = ["plan", "order"]
+        constraints = [
+            # Some plans number goals afresh under each section ("Mål 1" twice), so a number
+            # is unique within its section, and within the plan for goals outside any section.
+            models.UniqueConstraint(
+                fields=["plan", "section", "number"],
+                condition=Q(section__isnull=False),
+                name="goal_number_unique_in_section",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                condition=Q(section__isnull=True),
+                name="goal_number_unique_in_plan",
+            ),
+            models.CheckConstraint(condition=~Q(number=""), name="goal_number_not_blank"),
+            models.CheckConstraint(
+                condition=~Q(reporting_quarters="") & Q(reporting_quarters__in=QUARTER_SETS),
+                name="goal_reporting_quarters_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        fulfilment_rule="at_least",
+                        required_count__isnull=False,
+                        required_count__gte=1,
+                    )
+                    | (~Q(fulfilment_rule="at_least") & Q(required_count__isnull=True))
+                ),
+                name="goal_required_count_with_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__isnull=True) | Q(weight__gt=0), name="goal_weight_positive"
+            ),
+            choices_check("kind", GoalKind, "goal_kind_valid"),
+            choices_check("result_type", ResultType, "goal_result_type_valid", allow_blank=True),
+            choices_check("fulfilment_rule", FulfilmentRule, "goal_fulfilment_rule_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def clean(self):
+        errors = {}
+        if self.section_id and self.plan_id and self.section.plan_id != self.plan_id:
+            errors["section"] = _("Pejlemærket/afsnittet hører til en anden plan.")
+        if (
+            self.group_goal_id
+            and self.plan_id
+            and self.group_goal.ministry_id != self.plan.ministry_id
+        ):
+            errors["group_goal"] = _("Det koncernfælles mål hører til et andet ministerium.")
+        if self.fulfilment_rule == self.FulfilmentRule.AT_LEAST and not self.required_count:
+            errors["required_count"] = _("Angiv, hvor mange krav der mindst skal opfyldes.")
+        if self.fulfilment_rule != self.FulfilmentRule.AT_LEAST and self.required_count:
+            errors["required_count"] = _("Antal krav bruges kun med reglen 'mindst K af N'.")
+        if self.pk and self.required_count:
+            total = self.requirements.count()
+            if self.required_count > total:
+                errors["required_count"] = _(
+                    "Målet har kun %(total)d resultatkrav; der kan ikke kræves %(k)d."
+                ) % {"total": total, "k": self.required_count}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def quarters(self):
+        return text_to_quarters(self.reporting_quarters)
+
+    def is_due_in(self, quarter):
+        return str(quarter) in self.reporting_quarters
+
+
+class Requirement(models.Model):
+    """A numbered condition under a goal and how it is measured (resultatkrav, delmål)."""
+
+    Measure = Measure
+
+    Comparator = Comparator
+
+    Unit = Unit
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("mål")
+    )
+    number = models.CharField(
+        _("nummer"), max_length=20, blank=True, help_text=_('Som i planen, fx "1)" eller "ii)".')
+    )
+    order = models.PositiveIntegerField(_("rækkefølge"), default=0)
+    text = models.TextField(_("tekst"))
+    measure = models.CharField(
+        _("måling"), max_length=20, choices=Measure.choices, default=Measure.TEXT
+    )
+    comparator = models.CharField(
+        _("sammenligning"), max_length=20, choices=Comparator.choices, blank=True
+    )
+    target_value = models.DecimalField(
+        _("målværdi"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    unit = models.CharField(_("enhed"), max_length=20, choices=Unit.choices, blank=True)
+    unit_text = models.CharField(
+        _("enhed (tekst)"),
+        max_length=100,
+        blank=True,
+        help_text=_('Præcisering af enheden, fx "på en skala fra 1-5" eller "klager pr. måned".'),
+    )
+    deadline = models.DateField(_("frist"), null=True, blank=True)
+    deadline_text = models.CharField(
+        _("frist (tekst)"),
+        max_length=200,
+        blank=True,
+        help_text=_('Som i planen, fx "senest ved udgangen af 3. kvartal 2024".'),
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=300,
+        blank=True,
+        help_text=_('Det, et relativt mål sammenlignes med, fx "statens gennemsnit".'),
+    )
+    reference_value = models.DecimalField(
+        _("referenceværdi"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    reporting_quarters = QuarterSetField(
+        _("egne afrapporteringskvartaler"),
+        help_text=_("Tom: som målet."),
+    )
+    precondition = models.TextField(_("forudsætning"), blank=True)
+
+    class Meta:
+        verbose_name = _("resultatkrav")
+        verbose_name_plural = pgettext_lazy("plural", "resultatkrav")
+        ordering = ["goal", "order"]
+        constraints = [
+            # Bullet-point requirements carry no number, so only written numbers must differ.
+            models.UniqueConstraint(
+                fields=["goal", "number"],
+                condition=~Q(number=""),
+                name="requirement_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(reporting_quarters__in=QUARTER_SETS),
+                name="requirement_reporting_quarters_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure="threshold")
+                | (Q(target_value__isnull=False) & ~Q(comparator="") & ~Q(unit="")),
+                name="requirement_threshold_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure="milestone")
+                | Q(deadline__isnull=False)
+                | ~Q(deadline_text=""),
+                name="requirement_milestone_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure="relative") | (~Q(reference="") & ~Q(comparator="")),
+                name="requirement_relative_has_reference",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure="cumulative") | (~Q(comparator="") & ~Q(unit="")),
+                name="requirement_cumulative_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure="series") | ~Q(unit=""), name="requirement_series_has_unit"
+            ),
+            choices_check("measure", Measure, "requirement_measure_valid"),
+            choices_check("comparator", Comparator, "requirement_comparator_valid", True),
+            choices_check("unit", Unit, "requirement_unit_valid", allow_blank=True),
+        ]
+
+    def __str__(self):
+        return f"{self.goal.number} {self.number}".strip()
+
+    # get_unit_display() and get_comparator_display() look the choices up anew on each call;
+    # a quarter page makes dozens of calls. The check constraints keep the values valid.
+    @property
+    def unit_label(self):
+        """The unit's name, e.g. "pct.", or "" when the requirement has none."""
+        return str(Unit(self.unit).label) if self.unit else ""
+
+    @property
+    def comparator_label(self):
+        """The comparator's word, e.g. "mindst", or "" when the requirement has none."""
+        return str(Comparator(self.comparator).label) if self.comparator else ""
+
+    @property
+    def quarters(self):
+        return text_to_quarters(self.reporting_quarters or self.goal.reporting_quarters)
+
+    def is_due_in(self, quarter):
+        return str(quarter) in (self.reporting_quarters or self.goal.reporting_quarters)
+
+
+class QuarterTarget(models.Model):
+    """The target a cumulative requirement must reach by the end of a quarter (kvartalsmål)."""
+
+    requirement = models.ForeignKey(
+        Requirement,
+        on_delete=models.CASCADE,
+        related_name="quarter_targets",
+        verbose_name=_("resultatkrav"),
+    )
+    quarter = models.PositiveSmallIntegerField(_("kvartal"))
+    target_value = models.DecimalField(_("målværdi"), max_digits=14, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("kvartalsmål")
+        verbose_name_plural = pgettext_lazy("plural", "kvartalsmål")
+        ordering = ["requirement", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requirement", "quarter"], name="quarter_target_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_target_quarter_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quarter}. kvartal: {self.target_value}"
+
+
+class SeriesPoint(models.Model):
+    """One year of a requirement's multi-year target and result (flerårig serie)."""
+
+    requirement = models.ForeignKey(
+        Requirement,
+        on_delete=models.CASCADE,
+        related_name="series",
+        verbose_name=_("resultatkrav"),
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    target_value = models.DecimalField(
+        pgettext_lazy("target", "mål"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    target_text = models.CharField(
+        pgettext_lazy("target", "mål (tekst)"), max_length=200, blank=True
+    )
+    result_value = models.DecimalField(
+        _("resultat"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    result_text = models.CharField(_("resultat (tekst)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("serieår")
+        verbose_name_plural = pgettext_lazy("plural", "serieår")
+        ordering = ["requirement", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "year"], name="series_year_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.year)
