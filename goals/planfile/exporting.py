@@ -1,0 +1,211 @@
+"""A plan as plan-file data and as the text of a plan file."""
+
+import yaml
+
+from goals.models import Goal, Requirement, text_to_quarters
+from goals.planfile.checking import FORMAT
+
+
+def _number(value):
+    """A Decimal as the plainest YAML number that reads back as the same value."""
+    if value is None:
+        return None
+    value = value.normalize()
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _compact(mapping):
+    """Leave out empty values so that a plan file shows only what the plan says."""
+    return {k: v for k, v in mapping.items() if v not in (None, "", [], {})}
+
+
+def export_plan(plan):
+    """The plan as plan-file data (a dict ready for YAML)."""
+    ministry = plan.ministry
+    goals = list(
+        plan.goals.select_related("group_goal").prefetch_related(
+            "requirements__quarter_targets", "requirements__series"
+        )
+    )
+    used_codes = {g.group_goal.code for g in goals if g.group_goal}
+    data = {
+        "format": FORMAT,
+        "ministry": _compact(
+            {
+                "short_name": ministry.short_name,
+                "name": ministry.name,
+                "vision": ministry.vision,
+                "values": ministry.values,
+                "beacons": [
+                    _compact({"number": b.number, "title": b.title, "text": b.text})
+                    for b in ministry.beacons.all()
+                ],
+                "group_goals": [
+                    _compact({"code": g.code, "title": g.title, "description": g.description})
+                    for g in ministry.group_goals.filter(code__in=used_codes)
+                ],
+            }
+        ),
+        "institution": {
+            "short_name": plan.institution.short_name,
+            "name": plan.institution.name,
+        },
+        "plan": _compact(
+            {
+                "year": plan.year,
+                "title": plan.title,
+                "valid_from": plan.valid_from,
+                "valid_to": plan.valid_to,
+                "introduction": plan.introduction,
+                "strategic_context": plan.strategic_context,
+                "vision": plan.vision,
+                "narrative": plan.narrative,
+                "reporting": _compact(
+                    {
+                        "schedule": plan.reporting_schedule,
+                        "quarters": text_to_quarters(plan.reporting_quarters),
+                        "deadline_days": plan.deadline_days,
+                        "status_tolerance": _number(plan.status_tolerance),
+                    }
+                ),
+                "scoring": _compact(
+                    {
+                        "method": plan.scoring_method,
+                        "partial_score": plan.partial_score,
+                        "note": plan.scoring_note,
+                    }
+                ),
+                "agreement": plan.agreement,
+                "signatories": [
+                    {
+                        **_compact(
+                            {
+                                "name": s.name,
+                                "title": s.title,
+                                "organisation": s.organisation,
+                                "place": s.place,
+                            }
+                        ),
+                        "date": s.date,
+                    }
+                    for s in plan.signatories.all()
+                ],
+            }
+        ),
+    }
+    by_section = {}
+    for goal in goals:
+        by_section.setdefault(goal.section_id, []).append(_export_goal(goal))
+    sections = []
+    for section in plan.sections.select_related("ministry_beacon"):
+        entry = _compact(
+            {
+                "kind": section.kind,
+                "number": section.number,
+                "title": section.title,
+                "text": section.text,
+                "ministry_beacon": section.ministry_beacon.number
+                if section.ministry_beacon
+                else None,
+            }
+        )
+        entry["goals"] = by_section.get(section.pk, [])
+        sections.append(entry)
+    if sections:
+        data["sections"] = sections
+    if by_section.get(None):
+        data["goals"] = by_section[None]
+    return data
+
+
+def _export_goal(goal):
+    requirements = []
+    for r in goal.requirements.all():
+        requirements.append(
+            _compact(
+                {
+                    "number": r.number,
+                    "text": r.text,
+                    "measure": r.measure if r.measure != Requirement.Measure.TEXT else None,
+                    "comparator": r.comparator,
+                    "target": _number(r.target_value),
+                    "unit": r.unit,
+                    "unit_text": r.unit_text,
+                    "deadline": r.deadline,
+                    "deadline_text": r.deadline_text,
+                    "reference": r.reference,
+                    "reference_value": _number(r.reference_value),
+                    "quarter_targets": {
+                        t.quarter: _number(t.target_value) for t in r.quarter_targets.all()
+                    },
+                    "series": [
+                        _compact(
+                            {
+                                "year": s.year,
+                                "target": _number(s.target_value),
+                                "target_text": s.target_text,
+                                "result": _number(s.result_value),
+                                "result_text": s.result_text,
+                            }
+                        )
+                        for s in r.series.all()
+                    ],
+                    "reporting_quarters": text_to_quarters(r.reporting_quarters),
+                    "precondition": r.precondition,
+                }
+            )
+        )
+    fulfilment = {"rule": goal.fulfilment_rule}
+    if goal.required_count is not None:
+        fulfilment["required"] = goal.required_count
+    return _compact(
+        {
+            "number": goal.number,
+            "title": goal.title,
+            "kind": goal.kind,
+            "result_type": goal.result_type,
+            "description": goal.description,
+            "success_text": goal.success_text,
+            "reporting": _compact(
+                {"quarters": text_to_quarters(goal.reporting_quarters), "text": goal.reporting_text}
+            ),
+            "fulfilment": fulfilment if goal.fulfilment_rule != Goal.FulfilmentRule.ALL else None,
+            "weight": _number(goal.weight),
+            "remarks": goal.remarks,
+            "group_goal": goal.group_goal.code if goal.group_goal else None,
+            "requirements": requirements,
+        }
+    )
+
+
+class _PlanDumper(yaml.SafeDumper):
+    """Writes multi-line texts as literal blocks, so plan files stay readable."""
+
+
+def _represent_str(dumper, value):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_list(dumper, value):
+    # Short lists of numbers (quarters) read best on one line: [2, 4].
+    flow = all(isinstance(item, int) for item in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+_PlanDumper.add_representer(str, _represent_str)
+_PlanDumper.add_representer(list, _represent_list)
+
+
+def dump_plan(plan):
+    """The plan as the text of a plan file."""
+    return yaml.dump(
+        export_plan(plan),
+        Dumper=_PlanDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+        default_flow_style=False,
+    )
