@@ -1,14 +1,16 @@
 """The forms of quarterly follow-up and the year end."""
 
 import html
+from decimal import Decimal
 
 from django import forms
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from goals.models import Fulfilment, Status
-from goals.numbers import LocalNumberField, NumberInput
-from goals.scoring import propose_status, rule_verdict, takes_number
+from goals.figures import Proposal, out_of_range, propose, quarter_target, takes_number
+from goals.models import FigureKind, Fulfilment, FulfilmentRule, Status
+from goals.numbers import LocalNumberField, NumberInput, format_number
+from goals.scoring import goal_status, rule_verdict, worst_status
 
 RED_OR_YELLOW = (Status.RED, Status.YELLOW)
 
@@ -109,12 +111,15 @@ class Cell:
 
 
 class EntryForm(forms.Form):
-    """One row of the quarter: a goal's follow-up, or one of its requirements' results.
+    """One row of the quarter: a goal's follow-up, or one requirement's (or part's) result.
 
-    The fields depend on the row: a goal has a text result, status, year to date, cause,
-    consequence and action; a requirement measured by a number has a number, status (proposed
-    from the number), a reason when the status differs, and a number for year to date; other
-    requirements have text.
+    The fields depend on the row. A goal has a text result, year to date, status (proposed
+    from its requirements' statuses through its fulfilment rule), a reason when the status
+    differs, cause, consequence and action. A requirement measured by a number has its number
+    and status (proposed from the number) and a reason when the status differs; a level also
+    a year to date if the institution reports one, a running total the total so far (either
+    may be typed, the other follows), a single measurement nothing more. Other requirements
+    have text.
     """
 
     result_value = LocalNumberField(label=_("Resultat i kvartalet"), required=False)
@@ -135,10 +140,19 @@ class EntryForm(forms.Form):
         "goal": (
             (("result_text", "col-md-6"), ("ytd_text", "col-md")),
             (("status", "col-12"),),
+            (("status_reason", "col-12"),),
             (("cause", "col-md"), ("consequence", "col-md"), ("action", "col-md")),
         ),
-        "number": (
+        FigureKind.LEVEL: (
             (("result_value", "col-sm-4"), ("status", "col-sm-4"), ("ytd_value", "col-sm-4")),
+            (("status_reason", "col-12"),),
+        ),
+        FigureKind.RUNNING_TOTAL: (
+            (("result_value", "col-sm-4"), ("ytd_value", "col-sm-4"), ("status", "col-sm-4")),
+            (("status_reason", "col-12"),),
+        ),
+        FigureKind.SINGLE: (
+            (("result_value", "col-sm-6"), ("status", "col-sm-6")),
             (("status_reason", "col-12"),),
         ),
         "text": (
@@ -147,27 +161,89 @@ class EntryForm(forms.Form):
         ),
     }
 
-    def __init__(self, *args, goal, requirement=None, plan, quarter, submitting=False, **kwargs):
+    LABELS = {
+        FigureKind.LEVEL: {
+            "result_value": _("Resultat i kvartalet"),
+            "ytd_value": _("År til dato (hvis I opgør det)"),
+        },
+        FigureKind.RUNNING_TOTAL: {
+            "result_value": _("Kvartalets bidrag"),
+            "ytd_value": _("I alt år til dato (holdes op mod målet)"),
+        },
+        FigureKind.SINGLE: {"result_value": _("Årets måling")},
+    }
+
+    def __init__(
+        self,
+        *args,
+        goal,
+        requirement=None,
+        entry=None,
+        plan,
+        quarter,
+        submitting=False,
+        previous_total=None,
+        requirement_forms=(),
+        carried=(),
+        **kwargs,
+    ):
         self.goal, self.requirement = goal, requirement
         self.plan, self.quarter, self.submitting = plan, quarter, submitting
         self.numeric = requirement is not None and takes_number(requirement)
-        self.kind = "goal" if requirement is None else "number" if self.numeric else "text"
+        if requirement is None:
+            self.kind = "goal"
+        else:
+            self.kind = requirement.over_year if self.numeric else "text"
+        self.previous_total = previous_total
+        # The goal's: per requirement due, the forms that give its status (its parts' or its
+        # own); and the statuses of its requirements not due this quarter.
+        self.requirement_forms, self.carried = list(requirement_forms), list(carried)
         # Only this row's fields: Django copies every field of base_fields for each form,
         # and the quarter page has dozens of forms.
         names = [name for row in self.LAYOUTS[self.kind] for name, _width in row]
         self.base_fields = {name: type(self).base_fields[name] for name in names}
-        entry = (requirement or goal).entry
         initial = {name: getattr(entry, name) for name in names} if entry else {}
         prefix = f"r{requirement.pk}" if requirement else f"g{goal.pk}"
         super().__init__(*args, prefix=prefix, initial=initial, **kwargs)
-        if self.numeric and requirement.unit:
-            unit = requirement.unit_label
-            self.fields["result_value"].help_text = self.fields["ytd_value"].help_text = unit
+        self.target = quarter_target(requirement, quarter) if self.numeric else None
+        if self.numeric:
+            for name, label in self.LABELS[self.kind].items():
+                self.fields[name].label = label
+            if requirement.unit_phrase:
+                for name in ("result_value", "ytd_value"):
+                    if name in self.fields:
+                        self.fields[name].help_text = requirement.unit_phrase
         self.proposal = None
-        if self.numeric and entry and entry.result_value is not None and not self.is_bound:
-            self.proposal = propose_status(
-                requirement, entry.result_value, quarter, plan.status_tolerance
-            )
+        if not self.is_bound:
+            if self.numeric and entry:
+                self.proposal = propose(
+                    requirement, self.target, self._compared(entry), plan.status_tolerance
+                )
+            elif requirement is None:
+                self.proposal = self._goal_proposal(
+                    [[f.initial.get("status", "") for f in forms] for forms in requirement_forms]
+                )
+
+    def _compared(self, values):
+        """The figure held against the target: the total so far for a running total."""
+        get = values.get if isinstance(values, dict) else lambda name: getattr(values, name)
+        return get("ytd_value") if self.kind == FigureKind.RUNNING_TOTAL else get("result_value")
+
+    def _goal_proposal(self, statuses_per_requirement):
+        statuses = [worst_status(statuses) for statuses in statuses_per_requirement]
+        status = goal_status(
+            self.goal.fulfilment_rule, self.goal.required_count, statuses + self.carried
+        )
+        if not status:
+            return None
+        return Proposal(
+            status,
+            _("Kravenes status giver %(status)s efter målets regel: %(rule)s.")
+            % {
+                "status": Status(status).label.lower(),
+                "rule": FulfilmentRule(self.goal.fulfilment_rule).label.lower(),
+            },
+        )
 
     @property
     def rows(self):
@@ -185,23 +261,31 @@ class EntryForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        status = data.get("status", "")
         if self.numeric:
-            self.proposal = propose_status(
-                self.requirement, data.get("result_value"), self.quarter, self.plan.status_tolerance
+            self._clean_figures(data)
+            self.proposal = propose(
+                self.requirement, self.target, self._compared(data), self.plan.status_tolerance
             )
-            if self.proposal and not status:
-                data["status"] = status = self.proposal.status
-            elif self.proposal and status != self.proposal.status:
-                if not data.get("status_reason", "").strip():
-                    self.add_error(
-                        "status_reason",
-                        _("Du har valgt %(chosen)s, men tallet giver %(proposed)s. Skriv, hvorfor.")
-                        % {
-                            "chosen": Status(status).label.lower(),
-                            "proposed": self.proposal.status_label.lower(),
-                        },
-                    )
+        elif self.requirement is None:
+            valid = all(form.is_valid() for forms in self.requirement_forms for form in forms)
+            self.proposal = valid and self._goal_proposal(
+                [[form.cleaned_data.get("status", "") for form in forms]
+                 for forms in self.requirement_forms]
+            )  # fmt: skip
+        status = data.get("status", "")
+        if self.proposal and not status:
+            data["status"] = status = self.proposal.status
+        elif self.proposal and status != self.proposal.status:
+            if not data.get("status_reason", "").strip():
+                self.add_error(
+                    "status_reason",
+                    _("Du har valgt %(chosen)s, men %(what)s giver %(proposed)s. Skriv, hvorfor.")
+                    % {
+                        "chosen": Status(status).label.lower(),
+                        "what": _("tallet") if self.numeric else _("kravenes status"),
+                        "proposed": self.proposal.status_label.lower(),
+                    },
+                )
         if self.requirement is None:
             if status in RED_OR_YELLOW:
                 for name in ("cause", "consequence", "action"):
@@ -215,6 +299,34 @@ class EntryForm(forms.Form):
                 self.add_error("status", _("Vælg en status, før kvartalet indsendes."))
         return data
 
+    def _clean_figures(self, data):
+        """A running total's amount and total follow from each other; figures must fit the
+        unit (a share of at most 100 pct., a score on its scale)."""
+        if self.kind == FigureKind.RUNNING_TOTAL:
+            previous = self.previous_total or Decimal(0)
+            amount, total = data.get("result_value"), data.get("ytd_value")
+            if amount is not None and total is not None and previous + amount != total:
+                self.add_error(
+                    "ytd_value",
+                    _(
+                        "I alt år til dato skal være summen af kvartalerne: %(previous)s før "
+                        "dette kvartal + %(amount)s i kvartalet = %(sum)s. Ret det ene af tallene."
+                    )
+                    % {
+                        "previous": format_number(previous),
+                        "amount": format_number(amount),
+                        "sum": format_number(previous + amount),
+                    },
+                )
+            elif total is not None and amount is None:
+                data["result_value"] = total - previous
+            elif amount is not None:
+                data["ytd_value"] = previous + amount
+        for name in ("result_value", "ytd_value"):
+            problem = out_of_range(self.requirement, data.get(name))
+            if problem and name in self.fields:
+                self.add_error(name, problem)
+
     @property
     def anchor(self):
         return f"row-{self.prefix}"
@@ -223,44 +335,38 @@ class EntryForm(forms.Form):
 class YearEndForm(forms.Form):
     """The year-end verdicts of a plan: each requirement met or not, each goal's final verdict.
 
-    Fields are made per requirement (`met_<id>`) and goal (`verdict_<id>`, `reason_<id>`).
+    Fields are made per requirement (`met_<id>`) and goal (`verdict_<id>`, `reason_<id>`) of
+    the page's rows (goals.selectors.year_end_rows); a requirement's starts from its pre-fill.
     After validation `rule_verdicts` maps a goal id to the verdict its fulfilment rule gives.
     """
 
     MET_CHOICES = [("", _("Ikke vurderet")), ("yes", _("Opfyldt")), ("no", _("Ikke opfyldt"))]
 
-    def __init__(self, *args, goals, prefilled, **kwargs):
+    def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
-        self.goals = goals
+        self.goal_rows = rows
         self.rule_verdicts = {}
-        for goal in goals:
-            for requirement in goal.requirements.all():
-                name = f"met_{requirement.pk}"
-                self.fields[name] = forms.ChoiceField(
-                    label=requirement.number or _("Krav"),
-                    choices=self.MET_CHOICES,
-                    required=False,
+        for row in rows:
+            for item in row.requirements:
+                self.fields[item.met_field] = forms.ChoiceField(
+                    label=item.requirement.name, choices=self.MET_CHOICES, required=False
                 )
-                met = prefilled.get(requirement.pk)
-                self.initial[name] = "" if met is None else ("yes" if met else "no")
-                requirement.met_field = name
-            verdict = getattr(goal, "current_verdict", None)
-            self.fields[f"verdict_{goal.pk}"] = forms.ChoiceField(
+                met = item.prefill
+                self.initial[item.met_field] = "" if met is None else ("yes" if met else "no")
+            self.fields[row.verdict_field] = forms.ChoiceField(
                 label=_("Endelig vurdering"),
                 choices=[("", _("Som reglen giver"))] + list(Fulfilment.choices),
                 required=False,
             )
-            self.fields[f"reason_{goal.pk}"] = forms.CharField(
+            self.fields[row.reason_field] = forms.CharField(
                 label=_("Begrundelse"),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-            if verdict:
-                keep = verdict.verdict != verdict.rule_verdict
-                self.initial[f"verdict_{goal.pk}"] = verdict.verdict if keep else ""
-                self.initial[f"reason_{goal.pk}"] = verdict.reason
-            goal.verdict_field = f"verdict_{goal.pk}"
-            goal.reason_field = f"reason_{goal.pk}"
+            if row.verdict:
+                keep = row.verdict.verdict != row.verdict.rule_verdict
+                self.initial[row.verdict_field] = row.verdict.verdict if keep else ""
+                self.initial[row.reason_field] = row.verdict.reason
 
     def met(self, requirement):
         value = self.cleaned_data.get(f"met_{requirement.pk}")
@@ -268,17 +374,18 @@ class YearEndForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for goal in self.goals:
+        for row in self.goal_rows:
+            goal = row.goal
             rule = rule_verdict(
                 goal.fulfilment_rule,
                 goal.required_count,
-                [self.met(r) for r in goal.requirements.all()],
+                [self.met(item.requirement) for item in row.requirements],
             )
             self.rule_verdicts[goal.pk] = rule
-            final = data.get(f"verdict_{goal.pk}")
-            if final and rule and final != rule and not data.get(f"reason_{goal.pk}", "").strip():
+            final = data.get(row.verdict_field)
+            if final and rule and final != rule and not data.get(row.reason_field, "").strip():
                 self.add_error(
-                    f"reason_{goal.pk}",
+                    row.reason_field,
                     _("Begrund, hvorfor den endelige vurdering afviger fra reglens (%(rule)s).")
                     % {"rule": Fulfilment(rule).label.lower()},
                 )

@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from goals.models import (
     Comparator,
-    Fulfilment,
     Goal,
     GoalKind,
     GoalVerdict,
@@ -44,6 +43,7 @@ from goals.models import (
     Unit,
     quarter_end,
 )
+from goals.scoring import STATUS_VERDICT
 
 BEACONS = [
     ("1", "Effektiv og rettidig opgaveløsning"),
@@ -267,7 +267,7 @@ def _generate_year(
         GoalVerdict.objects.bulk_create(
             GoalVerdict(goal=goal, rule_verdict=verdict, verdict=verdict)
             for goal in goals
-            if (verdict := _verdict(last_status.get(goal.pk))) is not None
+            if (verdict := STATUS_VERDICT.get(last_status.get(goal.pk))) is not None
         )
 
 
@@ -392,11 +392,3 @@ def goal_entry(report, goal, status, **fields):
         action=action,
         **fields,
     )
-
-
-def _verdict(status):
-    return {
-        Status.GREEN: Fulfilment.MET,
-        Status.YELLOW: Fulfilment.PARTLY_MET,
-        Status.RED: Fulfilment.NOT_MET,
-    }.get(status)

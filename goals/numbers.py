@@ -15,10 +15,14 @@ from django.utils.translation import gettext_lazy as _
 SPACES = " \u00a0\u202f"
 
 
-def parse_number(text):
-    """Read a number typed in the active language. Raises ValueError for anything else."""
-    decimal_sep = get_format("DECIMAL_SEPARATOR")
-    thousand_sep = get_format("THOUSAND_SEPARATOR")
+def parse_number(text, *, danish=False):
+    """Read a number typed in the active language (or, with `danish`, the Danish way whatever
+    the language, as plan files are written). Raises ValueError for anything else."""
+    if danish:
+        decimal_sep, thousand_sep = ",", "."
+    else:
+        decimal_sep = get_format("DECIMAL_SEPARATOR")
+        thousand_sep = get_format("THOUSAND_SEPARATOR")
     value = text.strip()
     for space in SPACES:
         value = value.replace(space, "")
@@ -42,14 +46,16 @@ def parse_number(text):
         raise ValueError(text) from exc
 
 
-def format_number(value, grouping=True):
-    """A number the way the active language writes it, without trailing zeros: 95,5 or 1.000."""
+def format_number(value, grouping=True, places=0):
+    """A number the way the active language writes it, without trailing zeros beyond `places`
+    decimals: 95,5 or 1.000; with places=1, 4 is 4,0 (as the plan printed its target)."""
     if value is None:
         return ""
     value = Decimal(value)
     text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}".rstrip("0")
     negative = text.startswith("-")
     whole, _dot, fraction = text.lstrip("-").partition(".")
+    fraction = fraction.ljust(places, "0")
     if grouping and len(whole) > 3:
         thousand_sep = get_format("THOUSAND_SEPARATOR")
         whole = f"{int(whole):,}".replace(",", thousand_sep)

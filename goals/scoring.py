@@ -1,98 +1,52 @@
-"""The rules that turn numbers into statuses and verdicts, with no database access.
+"""The rules that turn statuses into verdicts and verdicts into scores, with no database access.
 
-- A number against a threshold proposes a status: met -> green, within the plan's tolerance
-  of the target -> yellow, otherwise red.
-- A goal's verdict follows its fulfilment rule from its requirements' verdicts.
-- A plan's fulfilment degree follows its scoring method from the goals' final verdicts.
+- A goal's status is proposed from its requirements' statuses through its fulfilment rule,
+  and its verdict follows the same rule from their verdicts. (A requirement's status comes
+  from its figure: `goals.figures`.)
+- A plan's fulfilment degree follows its scoring method from the goals' final verdicts, and
+  while some are undecided, from their latest statuses (`plan_degree`, the one computation
+  every page uses).
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
-from goals.models import Comparator, Fulfilment, FulfilmentRule, Measure, ScoringMethod, Status
-from goals.numbers import format_number
+from goals.models import Fulfilment, FulfilmentRule, ScoringMethod, Status
 
 HUNDRED = Decimal(100)
 
+# What a goal's status says about its verdict while the year is still running.
+STATUS_VERDICT = {
+    Status.GREEN: Fulfilment.MET,
+    Status.YELLOW: Fulfilment.PARTLY_MET,
+    Status.RED: Fulfilment.NOT_MET,
+}
 
-@dataclass(frozen=True)
-class Proposal:
-    status: str
-    reason: str
-
-    @property
-    def status_label(self):
-        return Status(self.status).label
-
-
-def target_for(requirement, quarter):
-    """The value a requirement's number is held against in a quarter, or None."""
-    if requirement.measure == Measure.THRESHOLD:
-        return requirement.target_value
-    if requirement.measure == Measure.CUMULATIVE:
-        for target in requirement.quarter_targets.all():
-            if target.quarter == quarter:
-                return target.target_value
-    return None
+_BEST_FIRST = {Status.GREEN: 0, Status.YELLOW: 1, Status.RED: 2}
 
 
-def takes_number(requirement):
-    """Whether the quarter's result of a requirement is a number (else it is a text)."""
-    return requirement.measure in (Measure.THRESHOLD, Measure.CUMULATIVE)
+def worst_status(statuses):
+    """The worst of some statuses, or "" when any is missing (or there are none)."""
+    if not statuses or not all(statuses):
+        return ""
+    return max(statuses, key=_BEST_FIRST.get)
 
 
-def is_met(comparator, value, target):
-    if comparator == Comparator.AT_MOST:
-        return value <= target
-    if comparator == Comparator.WITHIN:
-        return abs(value) <= target
-    return value >= target
+def goal_status(rule, required_count, statuses):
+    """The status a goal's requirements' statuses give through its fulfilment rule, or ""
+    while a requirement has none (or the goal has no requirements).
 
-
-def propose_status(requirement, value, quarter, tolerance):
-    """The status a number implies against the requirement's target, and why; or None."""
-    target = target_for(requirement, quarter)
-    if value is None or target is None or not requirement.comparator:
-        return None
-    comparator = requirement.comparator
-    words = {
-        "value": format_number(value),
-        "target": format_number(target),
-        "unit": requirement.unit_label,
-        "comparator": Comparator(comparator).label,
-        "tolerance": format_number(tolerance),
-    }
-    if is_met(comparator, value, target):
-        return Proposal(
-            Status.GREEN,
-            _("%(value)s %(unit)s når målet: %(comparator)s %(target)s %(unit)s") % words,
-        )
-    margin = abs(target) * tolerance / HUNDRED
-    if comparator == Comparator.AT_LEAST:
-        close = value >= target - margin
-    elif comparator == Comparator.AT_MOST:
-        close = value <= target + margin
-    else:
-        close = abs(value) <= target + margin
-    if close:
-        return Proposal(
-            Status.YELLOW,
-            _(
-                "%(value)s %(unit)s når ikke målet (%(comparator)s %(target)s %(unit)s), men er "
-                "inden for planens tolerance på %(tolerance)s pct."
-            )
-            % words,
-        )
-    return Proposal(
-        Status.RED,
-        _(
-            "%(value)s %(unit)s er længere fra målet (%(comparator)s %(target)s %(unit)s) "
-            "end planens tolerance på %(tolerance)s pct."
-        )
-        % words,
-    )
+    All must be met: the worst status. At least K of N: the K-th best. Partial fulfilment:
+    green when all are green, red when all are red, yellow in between.
+    """
+    if not statuses or not all(statuses):
+        return ""
+    if rule == FulfilmentRule.AT_LEAST:
+        best_first = sorted(statuses, key=_BEST_FIRST.get)
+        return best_first[min(required_count or len(statuses), len(statuses)) - 1]
+    if rule == FulfilmentRule.PARTIAL and len(set(statuses)) > 1:
+        return Status.YELLOW
+    return worst_status(statuses)
 
 
 def rule_verdict(rule, required_count, requirements_met):
@@ -147,9 +101,45 @@ def verdict_value(verdict, method, partial_score):
     return Decimal(0)
 
 
-def fulfilment_degree(scores):
-    """The plan's fulfilment degree in percent: the sum of the goals' points, or None."""
-    decided = [s.score for s in scores if s.score is not None]
-    if not decided:
-        return None
-    return sum(decided, Decimal(0))
+@dataclass(frozen=True)
+class Degree:
+    """A plan's fulfilment degree (målopfyldelsesgrad) in percent, and what it rests on."""
+
+    value: Decimal | None  # None while no goal has a verdict or a status
+    counted: int  # goals counted: with the department's verdict or a status
+    decided: int  # goals with the department's final verdict
+    total: int
+
+    @property
+    def final(self):
+        """Every goal has the department's verdict: the degree is the year's."""
+        return self.total > 0 and self.decided == self.total
+
+
+def plan_degree(goals, verdicts, statuses, method, partial_score):
+    """The plan's fulfilment degree by its scoring method.
+
+    Each goal weighs its weight (100 / N unless weighted) and counts by the department's final
+    verdict (`verdicts`: goal id -> verdict), or while there is none, by its latest status
+    (`statuses`: goal id -> status; green as met, yellow as partly met, red as not met). Goals
+    with neither are left out until they have one, so the degree so far is the share of the
+    points of the goals counted; once every goal is decided it is the plan's final degree.
+    """
+    points = counted_weight = Decimal(0)
+    counted = decided = 0
+    for goal in goals:
+        verdict = verdicts.get(goal.pk)
+        decided += verdict is not None
+        verdict = verdict or STATUS_VERDICT.get(statuses.get(goal.pk))
+        if verdict is None:
+            continue
+        weight = goal.weight or Decimal(1)
+        counted += 1
+        counted_weight += weight
+        points += weight * verdict_value(verdict, method, partial_score)
+    return Degree(
+        value=points * HUNDRED / counted_weight if counted_weight else None,
+        counted=counted,
+        decided=decided,
+        total=len(goals),
+    )

@@ -37,5 +37,5 @@ urlpatterns = [
         name="reopen",
     ),
     path(f"{PLAN}maal/<int:goal_id>/historik/", plans.history, name="history"),
-    path(f"{PLAN}aarsafslutning/", year_end.year_end, name="year_end"),
+    path(f"{PLAN}aarsafslutning/", year_end.year_end_page, name="year_end"),
 ]

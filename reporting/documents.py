@@ -18,6 +18,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from goals.figures import (
+    figure_lines,
+    figure_text,
+    parts_of,
+    target_text,
+    year_figure,
+    year_target,
+    year_to_date,
+)
 from goals.models import (
     QUARTERS,
     Fulfilment,
@@ -33,21 +42,16 @@ from goals.models import (
     StatusEntry,
 )
 from goals.numbers import format_number
-from goals.scoring import fulfilment_degree, goal_scores
-from goals.selectors import entries_by_quarter, goals_with_requirements, group_by_section
+from goals.scoring import Degree, goal_scores, plan_degree
+from goals.selectors import (
+    entries_by_quarter,
+    entries_of,
+    goals_with_requirements,
+    group_by_section,
+    latest_statuses,
+)
 
 TROUBLE = (Status.YELLOW, Status.RED)
-
-
-def unit_label(requirement):
-    return requirement.unit_label
-
-
-def with_unit(value, requirement):
-    """A number as the plans write it: "95,5 pct."; None stays None."""
-    if value is None:
-        return None
-    return f"{format_number(value)} {unit_label(requirement)}".strip()
 
 
 def file_name(plan_or_ministry, year, *parts, extension):
@@ -57,24 +61,29 @@ def file_name(plan_or_ministry, year, *parts, extension):
 
 
 @dataclass
-class Result:
-    """One figure reported in a quarter: a requirement's number or text, or the goal's text."""
+class Told:
+    """Something a goal's report says (cause, consequence, action, year to date), and the
+    quarter it was said in: an earlier quarter's words are always shown with their quarter."""
 
-    label: str  # the requirement's number, e.g. "1)"; blank for the goal's own result
-    value: Decimal | None  # the number, when the result is one
-    text: str  # as shown: "95,5 pct." or the text reported
-    status: str = ""
+    text: str
+    quarter: int
+    current: bool  # said in the report's own quarter
 
     @property
-    def status_label(self):
-        return Status(self.status).label if self.status else ""
+    def label(self):
+        if self.current:
+            return ""
+        return _("fra %(quarter)d. kvt.") % {"quarter": self.quarter}
 
 
 @dataclass
 class QuarterColumn:
+    """A goal's quarter in the follow-up: its status and words, each requirement's figure."""
+
     quarter: int
     status: str = ""
-    results: list = field(default_factory=list)
+    text: str = ""  # the goal's own result for the quarter
+    lines: list = field(default_factory=list)  # FigureLine per requirement (and part)
 
     @property
     def status_label(self):
@@ -84,17 +93,23 @@ class QuarterColumn:
 @dataclass
 class FollowUpRow:
     goal: Goal
-    requirements: list
+    requirements: list  # the goal's requirements (parts are reached through theirs)
     quarters: list  # QuarterColumn per quarter up to the report's quarter
-    status: str  # the latest status so far ("Status sidst")
-    ytd: list  # Result per year-to-date figure
-    cause: str
-    consequence: str
-    action: str
+    status: Told | None  # the latest status so far ("Status sidst"), its text the status
+    ytd: list  # YearToDate of each requirement (and part) with one
+    ytd_text: Told | None  # the goal's own year to date
+    cause: Told | None
+    consequence: Told | None
+    action: Told | None
 
     @property
     def status_label(self):
-        return Status(self.status).label if self.status else ""
+        return Status(self.status.text).label if self.status else ""
+
+    @property
+    def measured(self):
+        """What carries the goal's figures: each requirement, or each part of one."""
+        return [part for requirement in self.requirements for part in parts_of(requirement)]
 
     @property
     def single_number(self):
@@ -102,61 +117,50 @@ class FollowUpRow:
 
         The Excel file writes these as numbers; a goal with several figures keeps its text.
         """
+        measured = self.measured
         numbers = []
         for column in self.quarters:
-            figures = [r for r in column.results if r.label or r.value is not None]
-            own = [r for r in column.results if r not in figures]
-            single = len(self.requirements) == 1 and len(figures) == 1 and len(own) <= 1
+            figures = [line for line in column.lines if line.value is not None]
+            single = len(measured) == 1 and len(figures) == 1 and len(column.lines) == 1
             numbers.append(figures[0].value if single else None)
         return numbers
 
 
-def _quarter_results(goal, requirements, entries, quarter):
-    results = []
+def _column(goal, requirements, entries, quarter):
     own = entries.get((goal.pk, None, quarter))
-    if own and own.result_text:
-        results.append(Result("", None, own.result_text, ""))
+    lines = []
     for requirement in requirements:
-        entry = entries.get((goal.pk, requirement.pk, quarter))
-        if entry is None:
-            continue
-        if entry.result_value is not None:
-            text = with_unit(entry.result_value, requirement)
-        else:
-            text = entry.result_text
-        if not text and not entry.status:
-            continue
-        results.append(Result(requirement.number, entry.result_value, text or "–", entry.status))
-    return QuarterColumn(quarter, own.status if own else "", results)
+        for part in parts_of(requirement):
+            lines += [
+                line
+                for line in figure_lines(part, entries_of(part, entries, quarter))
+                if line.quarter == quarter
+            ]
+    return QuarterColumn(quarter, own.status if own else "", own.result_text if own else "", lines)
 
 
-def _ytd(goal, requirements, entries, quarter):
-    """The latest year-to-date figures up to the quarter: the goal's text, each number."""
-    figures = []
-    own = _latest(entries, goal.pk, None, quarter, lambda e: e.ytd_text)
-    if own:
-        figures.append(Result("", None, own.ytd_text))
-    for requirement in requirements:
-        entry = _latest(
-            entries, goal.pk, requirement.pk, quarter, lambda e: e.ytd_value is not None
-        )
-        if entry:
-            figures.append(
-                Result(
-                    requirement.number,
-                    entry.ytd_value,
-                    with_unit(entry.ytd_value, requirement),
-                )
-            )
-    return figures
-
-
-def _latest(entries, goal_id, requirement_id, quarter, test):
-    for q in range(quarter, 0, -1):
-        entry = entries.get((goal_id, requirement_id, q))
-        if entry is not None and test(entry):
-            return entry
+def _told(entries, goal, quarter, name):
+    """The goal's words of `name` in the report's quarter; where the goal has no report in
+    that quarter, its latest earlier words, labelled with their quarter."""
+    own = entries.get((goal.pk, None, quarter))
+    if own is not None:
+        text = getattr(own, name)
+        return Told(text, quarter, True) if text else None
+    for earlier in range(quarter - 1, 0, -1):
+        entry = entries.get((goal.pk, None, earlier))
+        if entry is not None and getattr(entry, name):
+            return Told(getattr(entry, name), earlier, False)
     return None
+
+
+def _year_to_date(requirements, entries, quarter):
+    found = []
+    for requirement in requirements:
+        for part in parts_of(requirement):
+            figure = year_to_date(part, entries_of(part, entries, quarter), quarter)
+            if figure is not None:
+                found.append(figure)
+    return found
 
 
 @dataclass
@@ -218,22 +222,17 @@ def follow_up(plan, quarter):
     rows = []
     for goal in goals:
         requirements = list(goal.requirements.all())
-        columns = [_quarter_results(goal, requirements, entries, q) for q in QUARTERS[:quarter]]
-        latest = _latest(entries, goal.pk, None, quarter, lambda e: e.status)
-        # Cause and action belong to the latest report that gave a yellow or red status.
-        told = _latest(
-            entries, goal.pk, None, quarter, lambda e: e.cause or e.consequence or e.action
-        )
         rows.append(
             FollowUpRow(
                 goal=goal,
                 requirements=requirements,
-                quarters=columns,
-                status=latest.status if latest else "",
-                ytd=_ytd(goal, requirements, entries, quarter),
-                cause=told.cause if told else "",
-                consequence=told.consequence if told else "",
-                action=told.action if told else "",
+                quarters=[_column(goal, requirements, entries, q) for q in QUARTERS[:quarter]],
+                status=_latest_status(entries, goal, quarter),
+                ytd=_year_to_date(requirements, entries, quarter),
+                ytd_text=_told(entries, goal, quarter, "ytd_text"),
+                cause=_told(entries, goal, quarter, "cause"),
+                consequence=_told(entries, goal, quarter, "consequence"),
+                action=_told(entries, goal, quarter, "action"),
             )
         )
     header = ReportHeader(
@@ -249,6 +248,14 @@ def follow_up(plan, quarter):
         sections=_grouped(rows),
         totals=_status_totals(rows, quarter),
     )
+
+
+def _latest_status(entries, goal, quarter):
+    for q in range(quarter, 0, -1):
+        entry = entries.get((goal.pk, None, q))
+        if entry is not None and entry.status:
+            return Told(entry.status, q, q == quarter)
+    return None
 
 
 def _grouped(rows):
@@ -274,10 +281,25 @@ def _status_totals(rows, quarter):
 
 @dataclass
 class RequirementLine:
+    """A requirement in the annual report: its target, the year's figure and the verdict."""
+
     requirement: Requirement
-    result: Result | None  # the year's result: the latest year to date, else the latest result
-    quarter: int | None  # the quarter that result is from
+    target_text: str  # the year's target ("mindst 29 mia. kr."; per part, joined)
+    figures: list  # (part or requirement, YearFigure) for each with a figure for the year
+    text: str  # for a requirement without a number: its latest text result
+    quarter: int | None  # the quarter that text is from
     met: bool | None
+
+    @property
+    def result(self):
+        """The year's result in words, "" while there is none."""
+        if self.figures:
+            return "; ".join(
+                (f"{part.label}: " if part.part_of_id else "")
+                + figure_text(part, figure.value, short=True)
+                for part, figure in self.figures
+            )
+        return self.text
 
     @property
     def met_label(self):
@@ -290,7 +312,7 @@ class RequirementLine:
 class AnnualRow:
     goal: Goal
     lines: list  # RequirementLine per requirement
-    own_result: str  # the goal's own latest year-to-date or result text
+    own_result: Told | None  # the goal's own latest year-to-date or result text
     verdict: str | None
     reason: str
     weight: Decimal
@@ -310,7 +332,7 @@ class QuarterNote:
     cause: str
     consequence: str
     action: str
-    reasons: list  # (requirement number, status, reason) for requirements off target
+    reasons: list  # (requirement name, status, reason) for requirements off target
 
     @property
     def status_label(self):
@@ -322,8 +344,7 @@ class Annual:
     header: ReportHeader
     plan: Plan
     sections: list  # [(section or None, [AnnualRow, ...])]
-    degree: Decimal | None
-    decided: int
+    degree: Degree
     analysis: list  # [(AnnualRow, [QuarterNote, ...])] for goals not fully met
     totals: list
 
@@ -336,8 +357,12 @@ class Annual:
         return len(self.rows)
 
     @property
+    def decided(self):
+        return self.degree.decided
+
+    @property
     def is_final(self):
-        return self.total > 0 and self.decided == self.total
+        return self.degree.final
 
     @property
     def counts(self):
@@ -382,13 +407,13 @@ def annual(plan):
     rows, analysis, follow_rows = [], [], []
     for goal, score in zip(goals, scores, strict=True):
         requirements = list(goal.requirements.all())
-        lines = [_year_line(goal, r, entries, met.get(r.pk)) for r in requirements]
-        own = _latest(entries, goal.pk, None, 4, lambda e: e.ytd_text or e.result_text)
+        lines = [_year_line(r, entries, met.get(r.pk)) for r in requirements]
         verdict = goal_verdicts.get(goal.pk)
         row = AnnualRow(
             goal=goal,
             lines=lines,
-            own_result=(own.ytd_text or own.result_text) if own else "",
+            own_result=_told(entries, goal, 4, "ytd_text")
+            or _told(entries, goal, 4, "result_text"),
             verdict=verdict.verdict if verdict else None,
             reason=verdict.reason if verdict else "",
             weight=score.weight,
@@ -404,12 +429,13 @@ def annual(plan):
             FollowUpRow(
                 goal=goal,
                 requirements=requirements,
-                quarters=[_quarter_results(goal, requirements, entries, q) for q in QUARTERS],
-                status="",
+                quarters=[_column(goal, requirements, entries, q) for q in QUARTERS],
+                status=None,
                 ytd=[],
-                cause="",
-                consequence="",
-                action="",
+                ytd_text=None,
+                cause=None,
+                consequence=None,
+                action=None,
             )
         )
     header = ReportHeader(
@@ -417,49 +443,51 @@ def annual(plan):
         title=_("Målopfyldelse %(year)d") % {"year": plan.year},
         subtitle=_("Årsrapport"),
     )
+    degree = plan_degree(
+        goals, final, latest_statuses(entries), plan.scoring_method, plan.partial_score
+    )
     return Annual(
         header=header,
         plan=plan,
         sections=_grouped(rows),
-        degree=fulfilment_degree(scores),
-        decided=len(final),
+        degree=degree,
         analysis=analysis,
         totals=_status_totals(follow_rows, 4),
     )
 
 
-def _year_line(goal, requirement, entries, met):
-    with_ytd = _latest(entries, goal.pk, requirement.pk, 4, lambda e: e.ytd_value is not None)
-    if with_ytd is not None:
-        value = with_ytd.ytd_value
-        return RequirementLine(
-            requirement,
-            Result(requirement.number, value, with_unit(value, requirement), with_ytd.status),
-            None,
-            met,
-        )
-    for quarter in reversed(QUARTERS):
-        entry = entries.get((goal.pk, requirement.pk, quarter))
-        if entry is None or (entry.result_value is None and not entry.result_text):
-            continue
-        value = entry.result_value
-        text = with_unit(value, requirement) if value is not None else entry.result_text
-        return RequirementLine(
-            requirement, Result(requirement.number, value, text, entry.status), quarter, met
-        )
-    return RequirementLine(requirement, None, None, met)
+def _year_line(requirement, entries, met):
+    targets, figures = [], []
+    for part in parts_of(requirement):
+        part_entries = entries_of(part, entries)
+        target = target_text(part, year_target(part))
+        if target:
+            targets.append(f"{part.label}: {target}" if part.part_of_id else target)
+        figure = year_figure(part, part_entries)
+        if figure is not None:
+            figures.append((part, figure))
+    text, quarter = "", None
+    if not figures:
+        own = entries_of(requirement, entries)
+        for q in reversed(QUARTERS):
+            entry = own.get(q)
+            if entry is not None and (entry.result_text or entry.ytd_text):
+                text, quarter = entry.ytd_text or entry.result_text, q
+                break
+    return RequirementLine(requirement, "; ".join(targets), figures, text, quarter, met)
 
 
 def _trouble_notes(goal, requirements, entries):
     """The quarters in which the goal or one of its requirements was yellow or red."""
     notes = []
+    measured = [part for requirement in requirements for part in parts_of(requirement)]
     for quarter in QUARTERS:
         own = entries.get((goal.pk, None, quarter))
         reasons = []
-        for requirement in requirements:
-            entry = entries.get((goal.pk, requirement.pk, quarter))
+        for part in measured:
+            entry = entries.get((goal.pk, part.pk, quarter))
             if entry and entry.status in TROUBLE:
-                reasons.append((requirement.number, entry.status, entry.status_reason))
+                reasons.append((part.name, entry.status, entry.status_reason))
         if (own and own.status in TROUBLE) or reasons:
             notes.append(
                 QuarterNote(
@@ -522,7 +550,7 @@ class SummaryRow:
     plan: Plan
     goals: int
     counts: dict  # verdict -> number of goals
-    degree: Decimal | None
+    degree: Degree
 
     @property
     def undecided(self):
@@ -534,7 +562,7 @@ class SummaryRow:
 
     @property
     def is_final(self):
-        return self.goals > 0 and self.undecided == 0
+        return self.degree.final
 
 
 @dataclass
@@ -585,16 +613,24 @@ def ministry_summary(ministry, year, plans=None, progress=None, chunk=None):
         verdicts = dict(
             GoalVerdict.objects.filter(goal__plan__in=part).values_list("goal_id", "verdict")
         )
+        statuses = latest_statuses(
+            entries_by_quarter(
+                StatusEntry.objects.filter(report__plan__in=part, requirement__isnull=True)
+                .exclude(status="")
+                .only("goal_id", "requirement_id", "status")
+            )
+        )
         for plan in part:
             plan_goals = sorted(goals.get(plan.pk, []), key=lambda g: g.order)
             final = {g.pk: verdicts[g.pk] for g in plan_goals if g.pk in verdicts}
-            scores = goal_scores(plan_goals, final, plan.scoring_method, plan.partial_score)
             rows.append(
                 SummaryRow(
                     plan=plan,
                     goals=len(plan_goals),
                     counts=Counter(final.values()),
-                    degree=fulfilment_degree(scores),
+                    degree=plan_degree(
+                        plan_goals, final, statuses, plan.scoring_method, plan.partial_score
+                    ),
                 )
             )
         if progress:

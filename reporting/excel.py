@@ -45,12 +45,20 @@ def _append(sheet, values):
             cell.number_format = NUMBER_FORMAT
 
 
-def _lines(results):
-    return "\n".join(f"{r.label} {r.text}".strip() for r in results)
-
-
 def _requirements_text(requirements):
     return "\n".join(f"{r.number} {r.text}".strip() for r in requirements)
+
+
+def _told(told):
+    if told is None:
+        return ""
+    return f"({told.label}) {told.text}" if told.label else told.text
+
+
+def _line_text(line):
+    target = f" ({_('mål')}: {line.target_text})" if line.target_text else ""
+    status = f" {line.status_label}" if line.status else ""
+    return f"{line.name} {line.shown or '–'}{target}{status}"
 
 
 def _save(workbook, report, title):
@@ -62,7 +70,12 @@ def _save(workbook, report, title):
 
 
 def follow_up_workbook(report):
-    """The follow-up template: Nr. | Mål | Resultatkrav | 1.-4. kvartal | Status sidst | ..."""
+    """The follow-up template: Nr. | Mål | Resultatkrav | 1.-4. kvartal | Status sidst | ...
+
+    The second sheet has a row per requirement (per part of one measured in parts) and one
+    for the goal's own result, found by the requirement itself, never by its printed label:
+    each quarter's figure beside its target, and the year to date beside its.
+    """
     workbook = Workbook()
     quarter_headers = [_("%(quarter)d. kvartal") % {"quarter": q} for q in QUARTERS]
     goals = _sheet(
@@ -70,7 +83,7 @@ def follow_up_workbook(report):
         _("Opfølgning"),
         [_("Nr."), _("Mål"), _("Resultatkrav"), *quarter_headers]
         + [_("Status sidst"), _("År til dato"), _("Årsag/konsekvens"), _("Handling")],
-        [8, 36, 48, 18, 18, 18, 18, 12, 22, 40, 40],
+        [8, 36, 48, 22, 22, 22, 22, 12, 26, 40, 40],
         first=True,
     )
     for row in report.rows:
@@ -82,27 +95,35 @@ def follow_up_workbook(report):
                 quarters.append(None)
                 continue
             column = row.quarters[index]
+            words = [str(column.status_label)] * bool(column.status) + [column.text] * bool(
+                column.text
+            )
             if numbers[index] is not None:
-                # The number in the cell; the status and the goal's own words in its note.
+                # The number in the cell; its target, the status and the goal's words in its note.
                 quarters.append(numbers[index])
-                notes[index] = "\n".join(
-                    [str(column.status_label)] * bool(column.status)
-                    + [r.text for r in column.results if r.value is None]
-                )
+                notes[index] = "\n".join(words + [_line_text(line) for line in column.lines])
             else:
-                text = _lines(column.results)
-                if column.status:
-                    text = f"{column.status_label}\n{text}".strip()
+                text = "\n".join(words + [_line_text(line) for line in column.lines])
                 quarters.append(text or None)
         cause = "\n".join(
             part
             for part in (
-                row.cause and f"{_('Årsag')}: {row.cause}",
-                row.consequence and f"{_('Konsekvens')}: {row.consequence}",
+                row.cause and f"{_('Årsag')}: {_told(row.cause)}",
+                row.consequence and f"{_('Konsekvens')}: {_told(row.consequence)}",
             )
             if part
         )
-        ytd = row.ytd[0].value if len(row.ytd) == 1 and row.ytd[0].value is not None else None
+        ytd = "\n".join(
+            [_told(row.ytd_text)] * bool(row.ytd_text)
+            + [
+                f"{figure.name} {figure.text}"
+                + (f" ({_('mål')}: {figure.target_text})" if figure.target_text else "")
+                for figure in row.ytd
+            ]
+        )
+        status = ""
+        if row.status:
+            status = str(row.status_label) + (f" ({row.status.label})" if row.status.label else "")
         _append(
             goals,
             [
@@ -110,47 +131,71 @@ def follow_up_workbook(report):
                 row.goal.title,
                 _requirements_text(row.requirements),
                 *quarters,
-                row.status_label or None,
-                ytd if ytd is not None else (_lines(row.ytd) or None),
+                status or None,
+                ytd or None,
                 cause or None,
-                row.action or None,
+                _told(row.action) or None,
             ],
         )
         for index, note in enumerate(notes):
             if note:
                 goals.cell(row=goals.max_row, column=4 + index).comment = Comment(note, "mrplan")
+
+    headers = [_("Mål"), _("Krav"), _("Resultatkrav"), _("Enhed")]
+    for header in quarter_headers:
+        headers += [header, _("Mål %(quarter)s") % {"quarter": header.lower()}, _("Status")]
+    headers += [_("År til dato"), _("Mål år til dato")]
     figures = _sheet(
         workbook,
         _("Resultatkrav"),
-        [_("Mål"), _("Krav"), _("Resultatkrav"), _("Enhed"), *quarter_headers, _("År til dato")],
-        [8, 8, 56, 12, 14, 14, 14, 14, 14],
+        headers,
+        [8, 16, 56, 14] + [14, 22, 10] * 4 + [14, 22],
     )
     for row in report.rows:
-        by_requirement = {}
-        for column in row.quarters:
-            for result in column.results:
-                by_requirement.setdefault(result.label, {})[column.quarter] = result
-        ytd = {result.label: result for result in row.ytd}
-        for requirement in row.requirements:
-            found = by_requirement.get(requirement.number, {})
+        own = [(column.text, column.status_label) for column in row.quarters]
+        if any(text or status for text, status in own):
+            cells = []
+            for text, status in own + [("", "")] * (4 - len(own)):
+                cells += [text or None, None, str(status) or None]
+            _append(figures, [row.goal.number, _("Målet samlet"), row.goal.title, None, *cells])
+        ytd = {figure.requirement.pk: figure for figure in row.ytd}
+        for requirement in row.measured:
+            by_quarter = {
+                line.quarter: line
+                for column in row.quarters
+                for line in column.lines
+                if line.requirement.pk == requirement.pk
+            }
+            cells = []
+            for quarter in QUARTERS:
+                line = by_quarter.get(quarter)
+                cells += [
+                    _figure(line),
+                    line.target_text if line and line.target_text else None,
+                    str(line.status_label) if line and line.status else None,
+                ]
+            figure = ytd.get(requirement.pk)
             _append(
                 figures,
                 [
                     row.goal.number,
-                    requirement.number,
-                    requirement.text,
-                    requirement.unit_label or None,
-                    *[_figure(found.get(q)) for q in QUARTERS],
-                    _figure(ytd.get(requirement.number)),
+                    requirement.name,
+                    requirement.part_of.text if requirement.part_of_id else requirement.text,
+                    requirement.unit_phrase or None,
+                    *cells,
+                    figure.value if figure else None,
+                    figure.target_text if figure and figure.target_text else None,
                 ],
             )
     return _save(workbook, report, report.header.running)
 
 
-def _figure(result):
-    if result is None:
+def _figure(line):
+    """A FigureLine as a cell: its number (a running total's total), else its text."""
+    if line is None:
         return None
-    return result.value if result.value is not None else result.text
+    number = line.total if line.adds_up and line.total is not None else line.value
+    return number if number is not None else (line.text or None)
 
 
 def annual_workbook(report):
@@ -163,25 +208,34 @@ def annual_workbook(report):
             _("Nr."),
             _("Mål"),
             _("Resultatkrav"),
+            _("Årsmål"),
             _("Årets resultat"),
             _("Vurdering"),
             _("Begrundelse"),
             _("Vægt (point)"),
             _("Score (point)"),
         ],
-        [8, 36, 48, 24, 16, 40, 12, 12],
+        [8, 36, 48, 24, 24, 16, 40, 12, 12],
         first=True,
     )
     for row in report.rows:
-        results = [line.result for line in row.lines if line.result]
-        single = results[0].value if len(results) == 1 and len(row.lines) == 1 else None
+        single = None
+        if len(row.lines) == 1 and len(row.lines[0].figures) == 1:
+            single = row.lines[0].figures[0][1].value
+        results = "\n".join(
+            f"{line.requirement.name} {line.result}" for line in row.lines if line.result
+        )
+        targets = "\n".join(
+            f"{line.requirement.name} {line.target_text}" for line in row.lines if line.target_text
+        )
         _append(
             goals,
             [
                 row.goal.number,
                 row.goal.title,
                 _requirements_text(line.requirement for line in row.lines),
-                single if single is not None else (_lines(results) or row.own_result or None),
+                targets or None,
+                single if single is not None else (results or _told(row.own_result) or None),
                 row.verdict_label,
                 row.reason or None,
                 round(row.weight, 2),
@@ -189,40 +243,46 @@ def annual_workbook(report):
             ],
         )
     goals.append([])
+    degree = report.degree.value
     _append(
         goals,
-        [
-            None,
-            _("Målopfyldelse i alt (pct.)"),
-            None,
-            None,
-            None,
-            None,
-            None,
-            round(report.degree, 2) if report.degree is not None else None,
-        ],
+        [None, _("Målopfyldelse i alt (pct.)"), *[None] * 6]
+        + [round(degree, 2) if degree is not None else None],
     )
     goals[goals.max_row][1].font = BOLD
     figures = _sheet(
         workbook,
         _("Resultatkrav"),
-        [_("Mål"), _("Krav"), _("Resultatkrav"), _("Enhed"), _("Årets resultat"), _("Opfyldt")],
-        [8, 8, 56, 12, 16, 14],
+        [
+            _("Mål"),
+            _("Krav"),
+            _("Resultatkrav"),
+            _("Enhed"),
+            _("Årsmål"),
+            _("Årets resultat"),
+            _("Opgjort som"),
+            _("Opfyldt"),
+        ],
+        [8, 16, 56, 14, 22, 16, 36, 14],
     )
     for row in report.rows:
         for line in row.lines:
             requirement = line.requirement
-            _append(
-                figures,
-                [
-                    row.goal.number,
-                    requirement.number,
-                    requirement.text,
-                    requirement.unit_label or None,
-                    _figure(line.result),
-                    line.met_label,
-                ],
-            )
+            figures_of = line.figures or [(requirement, None)]
+            for part, figure in figures_of:
+                _append(
+                    figures,
+                    [
+                        row.goal.number,
+                        part.name,
+                        requirement.text,
+                        part.unit_phrase or None,
+                        line.target_text or None,
+                        figure.value if figure else (line.text or None),
+                        figure.why if figure else None,
+                        line.met_label,
+                    ],
+                )
     return _save(workbook, report, report.header.running)
 
 
@@ -252,7 +312,7 @@ def summary_workbook(summary):
                 row.goals,
                 *[row.counts.get(v, 0) for v in Fulfilment],
                 row.undecided,
-                round(row.degree, 2) if row.degree is not None else None,
+                round(row.degree.value, 2) if row.degree.value is not None else None,
             ],
         )
     sheet.append([])

@@ -20,28 +20,19 @@ from django.utils.translation import gettext_lazy as _
 
 from goals.models import (
     QUARTERS,
-    Fulfilment,
     Goal,
     GroupGoal,
     MinistryBeacon,
     Plan,
     QuarterReport,
     ReportState,
-    Requirement,
     Status,
     StatusEntry,
 )
-from goals.scoring import verdict_value
-from goals.selectors import entries_by_quarter, quarter_cells
+from goals.scoring import Degree, plan_degree
+from goals.selectors import entries_by_quarter, quarter_cells, requirements_prefetch
 
 STATUSES = (Status.GREEN, Status.YELLOW, Status.RED)
-
-# What a goal's latest status says about the year's verdict while the year is still running.
-PROVISIONAL_VERDICT = {
-    Status.GREEN: Fulfilment.MET,
-    Status.YELLOW: Fulfilment.PARTLY_MET,
-    Status.RED: Fulfilment.NOT_MET,
-}
 
 # A quarter without a report: "missing" once the quarter has ended, "not started" before.
 MISSING = "missing"
@@ -133,20 +124,10 @@ class QuarterCell:
 
 
 @dataclass
-class Degree:
-    """A plan's fulfilment degree so far, in percent of the goals it counts."""
-
-    value: Decimal | None
-    counted: int  # goals with a verdict or a status
-    total: int
-    final: bool  # every goal has the department's verdict
-
-
-@dataclass
 class InstitutionRow:
     plan: Plan
     cells: list
-    degree: Degree
+    degree: Degree  # goals.scoring.Degree
 
     def cell(self, quarter):
         return self.cells[quarter - 1]
@@ -155,6 +136,7 @@ class InstitutionRow:
 class GoalFacts(NamedTuple):
     """What the dashboards need of a goal, read as a plain row."""
 
+    pk: int
     plan_id: int
     kind: str
     beacon_id: int | None
@@ -201,7 +183,7 @@ class YearStatuses:
             quarters[pk] = quarter
             states[plan_id, quarter] = state
         goals = {
-            pk: GoalFacts(plan_id, kind, beacon_id, reporting_quarters, weight or ONE, verdict)
+            pk: GoalFacts(pk, plan_id, kind, beacon_id, reporting_quarters, weight or ONE, verdict)
             for pk, plan_id, kind, beacon_id, reporting_quarters, weight, verdict in (
                 Goal.objects.filter(plan__ministry=ministry, plan__year=year)
                 .order_by()
@@ -298,35 +280,18 @@ class _StateOnly:
 
 
 def _degrees(plans, year):
-    """Each plan's fulfilment degree so far, by its scoring method.
-
-    A goal counts by the department's final verdict where there is one, otherwise by its
-    latest status (green: met, yellow: partly met, red: not met); goals with neither are left
-    out until they have one.
-    """
-    latest = year.latest()
+    """Each plan's fulfilment degree so far, by the one computation (goals.scoring.plan_degree):
+    the department's final verdicts where given, otherwise each goal's latest status."""
+    latest = {pk: entry.status for pk, entry in year.latest().items()}
     by_plan = {}
-    for pk, goal in year.goals.items():
-        entry = latest.get(pk)
-        by_plan.setdefault(goal.plan_id, []).append((goal, entry.status if entry else None))
+    for goal in year.goals.values():
+        by_plan.setdefault(goal.plan_id, []).append(goal)
     degrees = {}
     for plan in plans:
         goals = by_plan.get(plan.pk, [])
-        points = counted_weight = Decimal(0)
-        counted = final = 0
-        for goal, status in goals:
-            final += goal.verdict is not None
-            verdict = goal.verdict or PROVISIONAL_VERDICT.get(status)
-            if verdict is None:
-                continue
-            counted += 1
-            counted_weight += goal.weight
-            points += goal.weight * verdict_value(verdict, plan.scoring_method, plan.partial_score)
-        degrees[plan.pk] = Degree(
-            value=points * 100 / counted_weight if counted_weight else None,
-            counted=counted,
-            total=len(goals),
-            final=bool(goals) and final == len(goals),
+        verdicts = {goal.pk: goal.verdict for goal in goals if goal.verdict}
+        degrees[plan.pk] = plan_degree(
+            goals, verdicts, latest, plan.scoring_method, plan.partial_score
         )
     return degrees
 
@@ -454,7 +419,8 @@ class GroupGoalRow:
     """One institution's goal under a group-wide goal, with its four quarters."""
 
     goal: Goal
-    cells: list  # per quarter: {"entry": goal entry or None, "results": [(req, entry)]}
+    requirements: list
+    cells: list  # QuarterCell per quarter (goals.selectors)
 
 
 def group_goal_overview(ministry, year, code=None):
@@ -474,39 +440,34 @@ def group_goal_overview(ministry, year, code=None):
     goals = list(
         Goal.objects.filter(**in_year)
         .select_related("plan__institution")
+        .prefetch_related(requirements_prefetch())
         .order_by("plan__institution__name", "order")
     )
-    requirements = {}
-    for requirement in Requirement.objects.filter(
-        **{f"goal__{key}": value for key, value in in_year.items()}
-    ).order_by("order"):
-        requirements.setdefault(requirement.goal_id, []).append(requirement)
     entries = entries_by_quarter(
         StatusEntry.objects.filter(**{f"goal__{key}": value for key, value in in_year.items()})
     )
     rows = []
     for goal in goals:
-        goal.plan_requirements = requirements.get(goal.pk, [])
-        cells = quarter_cells(goal, goal.plan_requirements, entries)
-        rows.append(GroupGoalRow(goal=goal, cells=cells))
+        requirements = list(goal.requirements.all())
+        rows.append(GroupGoalRow(goal, requirements, quarter_cells(goal, requirements, entries)))
     return group_goals, chosen, rows
 
 
-def plan_status_totals(plan, goals, reports, today=None):
+def plan_status_totals(plan, rows, reports, today=None):
     """Per quarter, a plan's goals by status, and the due goals without one once it counts.
 
-    `goals` carry `.cells` from `goals.selectors.plan_overview`; `reports` its four reports.
+    `rows` are the PlanGoalRows of `goals.selectors.plan_overview`; `reports` its four reports.
     """
     today = today or timezone.localdate()
     totals = []
     for quarter in QUARTERS:
         statuses = Counter(
-            cell["entry"].status
-            for goal in goals
-            if (cell := goal.cells[quarter - 1])["entry"] and cell["entry"].status
+            cell.entry.status
+            for row in rows
+            if (cell := row.cells[quarter - 1]).entry and cell.entry.status
         )
         started = reports[quarter - 1] is not None or plan.quarter_end(quarter) < today
-        due = sum(1 for goal in goals if goal.is_due_in(quarter))
+        due = sum(1 for row in rows if row.goal.is_due_in(quarter))
         totals.append(
             {
                 "quarter": quarter,

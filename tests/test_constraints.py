@@ -142,6 +142,10 @@ CASES = [
     ("requirement_measure_valid", lambda w: req(w.goal, measure="vibes")),
     ("requirement_comparator_valid", lambda w: req(w.goal, comparator="about")),
     ("requirement_unit_valid", lambda w: req(w.goal, unit="furlongs")),
+    ("requirement_figure_kind_valid", lambda w: req(w.goal, figure_kind="whenever")),
+    ("requirement_part_has_label", lambda w: req(w.goal, part_of=req(w.goal, number="9)"))),
+    ("requirement_decimals_at_most_four", lambda w: req(w.goal, decimals=5)),
+    ("requirement_scale_order", lambda w: req(w.goal, scale_min=D(5), scale_max=D(1))),
     ("quarter_target_unique", lambda w: [
         QuarterTarget.objects.create(requirement=w.requirement, quarter=1, target_value=1),
         QuarterTarget.objects.create(requirement=w.requirement, quarter=1, target_value=2),

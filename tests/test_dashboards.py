@@ -356,7 +356,7 @@ def test_group_goals_show_each_institutions_goal_side_by_side(client, scenario, 
         ("AA", "1.3"),
         ("BB", "1.2"),
     ]
-    statuses = [[c["entry"].status if c["entry"] else None for c in r.cells] for r in rows]
+    statuses = [[c.entry.status if c.entry else None for c in r.cells] for r in rows]
     assert statuses == [["red", "yellow", None, None], ["green", None, None, None]]
     html = response.content.decode()
     assert "Resultat 1.3 i 2. kvartal" in html
@@ -372,7 +372,7 @@ def test_plan_page_grid_shows_status_result_and_requirement_numbers(client, scen
     assert "95,5 pct." in html
     (section, goals), _second = response.context["rows"]
     first = goals[0]
-    assert [c["entry"].status if c["entry"] else None for c in first.cells] == [
+    assert [c.entry.status if c.entry else None for c in first.cells] == [
         "green", "green", None, None,
     ]  # fmt: skip
 

@@ -11,7 +11,7 @@ from goals.models import (
     Requirement,
     StatusEntry,
 )
-from goals.scoring import propose_status
+from goals.figures import propose, quarter_target
 
 
 @pytest.fixture
@@ -54,8 +54,9 @@ def test_generated_numbers_agree_with_the_status_they_carry(generated):
     ).select_related("requirement", "report__plan")[:300]
     assert len(entries) == 300
     for entry in entries:
-        proposal = propose_status(
-            entry.requirement, entry.result_value, entry.report.quarter,
+        requirement, quarter = entry.requirement, entry.report.quarter
+        proposal = propose(
+            requirement, quarter_target(requirement, quarter), entry.result_value,
             entry.report.plan.status_tolerance,
         )  # fmt: skip
         assert proposal.status == entry.status, (entry.result_value, entry.requirement.text)

@@ -33,6 +33,10 @@ def threshold(goal):
     )
 
 
+# A goal's cause, consequence and action, which a yellow or red status needs.
+EXPLAINED = {"cause": "Ferie", "consequence": "Lidt forsinket", "action": "Vikar"}
+
+
 def url(plan, quarter=2, name="quarter"):
     return reverse(f"goals:{name}", args=[plan.institution.short_name, plan.year, quarter])
 
@@ -81,14 +85,27 @@ def test_danish_decimals_are_saved_and_shown_back(client, alice, plan, goal, thr
     response = client.post(
         url(plan),
         form_data(
-            goal, threshold, status="green", req_result_value="95,5", req_ytd_value="1.013,75"
+            goal, threshold, status="green", req_result_value="95,5", req_ytd_value="96,25"
         ),
     )
     assert response.status_code == 302
     entry = StatusEntry.objects.get(requirement=threshold)
-    assert (entry.result_value, entry.ytd_value) == (Decimal("95.5"), Decimal("1013.75"))
+    assert (entry.result_value, entry.ytd_value) == (Decimal("95.5"), Decimal("96.25"))
     html = page(client.get(url(plan)))
-    assert 'value="95,5"' in html and 'value="1.013,75"' in html
+    assert 'value="95,5"' in html and 'value="96,25"' in html
+
+
+def test_a_share_above_100_pct_gets_a_message_on_its_field(client, alice, plan, goal, threshold):
+    client.force_login(alice)
+    response = client.post(
+        url(plan), form_data(goal, threshold, status="green", req_result_value="1.000,5")
+    )
+    html = page(response)
+    assert response.status_code == 200
+    assert "En andel i pct. ligger mellem 0 og 100." in html
+    field = re.search(rf'<input [^>]*id="id_r{threshold.pk}-result_value">', html)[0]
+    assert 'aria-invalid="true"' in field and 'value="1.000,5"' in field
+    assert not StatusEntry.objects.exists()
 
 
 def test_a_number_that_could_be_misread_gets_a_message_and_nothing_is_lost(
@@ -138,7 +155,8 @@ def test_red_without_cause_consequence_and_action_is_refused_on_its_row(
 def test_the_number_proposes_a_status_with_the_reason(client, alice, plan, goal, threshold):
     client.force_login(alice)
     # 94 is 1 pct. short of 95: within the plan's default tolerance of 5 pct., so yellow.
-    client.post(url(plan), form_data(goal, threshold, status="green", req_result_value="94"))
+    # The goal takes the requirement's yellow, so it says why.
+    client.post(url(plan), form_data(goal, threshold, req_result_value="94", **EXPLAINED))
     assert StatusEntry.objects.get(requirement=threshold).status == "yellow"
     html = page(client.get(url(plan)))
     assert "Foreslået status" in html and "inden for planens tolerance på 5 pct." in html
@@ -154,7 +172,7 @@ def test_tolerance_comes_from_the_plan(
     plan.status_tolerance = Decimal(tolerance)
     plan.save()
     client.force_login(alice)
-    client.post(url(plan), form_data(goal, threshold, status="green", req_result_value=value))
+    client.post(url(plan), form_data(goal, threshold, req_result_value=value, **EXPLAINED))
     assert StatusEntry.objects.get(requirement=threshold).status == expected
 
 
@@ -188,9 +206,8 @@ def test_cumulative_targets_use_the_quarters_target(client, alice, plan, goal):
 
 def test_submit_needs_every_goal_status_and_says_where(client, alice, plan, goal, threshold):
     client.force_login(alice)
-    response = client.post(
-        url(plan), form_data(goal, threshold, button="submit", req_result_value="96")
-    )
+    # Without a figure the goal's status has nothing to be proposed from.
+    response = client.post(url(plan), form_data(goal, threshold, button="submit"))
     assert "Vælg en status, før kvartalet indsendes." in page(response)
     assert not QuarterReport.objects.exists()
     response = client.post(
@@ -257,7 +274,8 @@ def test_approved_quarter_is_read_only(client, alice, plan, goal):
     html = page(client.get(url(plan)))
     assert "Gem kladde" not in html
     inputs = re.findall(rf'<(?:input|textarea) [^>]*name="g{goal.pk}-[^>]*>', html)
-    assert len(inputs) == 8  # two texts, three statuses, cause, consequence, action
+    # two texts, three statuses, the reason, cause, consequence, action
+    assert len(inputs) == 9
     assert all(" disabled" in tag for tag in inputs)
     response = client.post(url(plan), form_data(goal, status="red"))
     assert response.status_code == 302

@@ -28,6 +28,7 @@ from goals.models import (
     ReportState,
     StatusEntry,
 )
+from goals.figures import figure_text
 from reporting import documents
 from reporting.models import RenderedPdf, ReportJob
 from tests.conftest import load_reference, member
@@ -42,7 +43,9 @@ FOLLOW_UP_HEADERS = [
     "Årsag/konsekvens",
     "Handling",
 ]
-ANNUAL_HEADERS = ["Nr.", "Mål", "Resultatkrav", "Årets resultat", "Vurdering", "Begrundelse"]
+ANNUAL_HEADERS = [
+    "Nr.", "Mål", "Resultatkrav", "Årsmål", "Årets resultat", "Vurdering", "Begrundelse",
+]  # fmt: skip
 # Every report URL of a plan: (URL name, arguments after institution and year).
 REPORT_URLS = [
     ("follow_up", [1]),
@@ -149,7 +152,7 @@ def reported_results(plan, quarter_max=4):
         report__plan=plan, report__quarter__lte=quarter_max
     ).select_related("requirement"):
         if entry.result_value is not None:
-            results.append(documents.with_unit(entry.result_value, entry.requirement))
+            results.append(figure_text(entry.requirement, entry.result_value, short=True))
         elif entry.result_text:
             results.append(squash(entry.result_text))
     return results
@@ -221,12 +224,12 @@ def test_annual_pdf_carries_every_goal_verdict_and_score(adst, client_admin, tmp
         assert f"Begrundelse for mål {row.goal.number}." in text
         for line in row.lines:
             if line.result:
-                assert squash(line.result.text) in text
+                assert squash(line.result) in text
     for verdict in ("Opfyldt", "Delvist opfyldt", "Ikke opfyldt"):
         assert verdict in text
     # Binary scoring of ten goals: six met, 10 points each.
-    assert report.degree == Decimal(60)
-    assert "Målopfyldelse: 60 point af 100" in text
+    assert report.degree.value == Decimal(60)
+    assert "Målopfyldelse: 60,0 pct. (endelig)" in text
     # Part 2 analyses exactly the goals not fully met.
     analysed = {row.goal.number for row, _notes in report.analysis}
     assert analysed == {n for n, v in VERDICTS.items() if v != Fulfilment.MET}
@@ -340,11 +343,11 @@ def test_annual_report_of_2021_scores_by_its_published_rule(db, admin_user_, cli
     report = documents.annual(plan)
     assert [row.weight for row in report.rows] == [Decimal(20)] * 5
     assert [row.score for row in report.rows] == [20, 0, 20, 0, 20]  # partly met counts 0
-    assert report.degree == Decimal(60)
+    assert report.degree.value == Decimal(60)
     client.force_login(admin_user_)
     text = text_of(client.get(url("annual_pdf", plan)).content)
-    assert "Målopfyldelse: 60 point af 100" in text
-    assert "Målopfyldelse i alt 60 / 100" in text
+    assert "Målopfyldelse: 60,0 pct. (endelig)" in text
+    assert "Målopfyldelse i alt 60,0 pct." in text
     assert "Der er 5 mål i resultatplanen for 2021." in text  # the plan's own rule
     # Meet the partly met goal too: 80 points.
     services.save_year_end(
@@ -353,8 +356,10 @@ def test_annual_report_of_2021_scores_by_its_published_rule(db, admin_user_, cli
         requirement_verdicts={},
         goal_verdicts={goals[3]: (Fulfilment.MET, "Vurderet af departementet.")},
     )
-    assert documents.annual(plan).degree == Decimal(80)
-    assert "Målopfyldelse: 80 point af 100" in text_of(client.get(url("annual_pdf", plan)).content)
+    assert documents.annual(plan).degree.value == Decimal(80)
+    assert "Målopfyldelse: 80,0 pct. (endelig)" in text_of(
+        client.get(url("annual_pdf", plan)).content
+    )
 
 
 def test_follow_up_excel_holds_numbers_as_numbers(adst, client_admin):
@@ -381,7 +386,10 @@ def test_follow_up_excel_holds_numbers_as_numbers(adst, client_admin):
     # Every requirement's number is a number on the second sheet.
     figures = book.worksheets[1]
     values = [
-        c.value for row in figures.iter_rows(min_row=2) for c in row[4:8] if c.value is not None
+        row[column].value
+        for row in figures.iter_rows(min_row=2)
+        for column in (4, 7, 10, 13)  # each quarter's figure, beside its target and status
+        if row[column].value is not None
     ]
     numbers = [v for v in values if not isinstance(v, str)]
     expected = StatusEntry.objects.filter(report__plan=adst, result_value__isnull=False)
@@ -395,18 +403,18 @@ def test_follow_up_excel_holds_numbers_as_numbers(adst, client_admin):
 def test_annual_excel_holds_scores_as_numbers(adst, client_admin):
     book = load_workbook(BytesIO(client_admin.get(url("annual_xlsx", adst)).content))
     sheet = book.worksheets[0]
-    assert [c.value for c in sheet[1]][:5] == ["Nr.", "Mål", "Resultatkrav", "Årets resultat",
-                                               "Vurdering"]  # fmt: skip
+    assert [c.value for c in sheet[1]][:6] == ["Nr.", "Mål", "Resultatkrav", "Årsmål",
+                                               "Årets resultat", "Vurdering"]  # fmt: skip
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2) if row[0].value}
     assert set(rows) == set(VERDICTS)
     for number, verdict in VERDICTS.items():
-        assert rows[number][4].value == Fulfilment(verdict).label
-        assert rows[number][6].value == 10  # weight
-        assert rows[number][7].value == (10 if verdict == Fulfilment.MET else 0)
+        assert rows[number][5].value == Fulfilment(verdict).label
+        assert rows[number][7].value == 10  # weight
+        assert rows[number][8].value == (10 if verdict == Fulfilment.MET else 0)
     total = [
         row for row in sheet.iter_rows(min_row=2) if row[1].value == "Målopfyldelse i alt (pct.)"
     ]
-    assert total[0][7].value == 60
+    assert total[0][8].value == 60
 
 
 HOSTILE = '<script>alert("x")</script><b>fed</b> & "citat"'
@@ -461,7 +469,7 @@ def test_a_plan_without_goals_or_follow_up_still_has_its_reports(plan, client_ad
     for name, args in REPORT_URLS:
         assert client_admin.get(url(name, plan, *args)).status_code == 200, name
     text = text_of(client_admin.get(url("annual_pdf", plan)).content)
-    assert "Målopfyldelse: endnu ikke opgjort" in text
+    assert "Målopfyldelse: – (intet mål er afgjort eller har en status endnu)" in text
 
 
 def test_reports_in_english(adst, client_admin):
@@ -528,8 +536,8 @@ def test_summary_counts_verdicts_and_degree_per_institution(adst):
     assert row.goals == 10
     assert row.count_list == [6, 2, 2]
     assert row.undecided == 0 and row.is_final
-    assert row.degree == Decimal(60)
-    assert documents.ministry_summary(other.ministry, 2024).rows[0].degree is None
+    assert row.degree.value == Decimal(60)
+    assert documents.ministry_summary(other.ministry, 2024).rows[0].degree.value is None
     assert Plan.objects.count() == 2
 
 
@@ -565,7 +573,7 @@ def test_a_failed_job_says_so(adst, client_admin):
 
 def test_numbers_use_danish_format(adst):
     report = documents.follow_up(adst, 1)
-    texts = [r.text for row in report.rows for c in row.quarters for r in c.results if r.value]
+    texts = [line.text for row in report.rows for c in row.quarters for line in c.lines if line.value]
     assert texts
     assert all(re.fullmatch(r"\d{1,3}(,\d+)? \S.*", t) for t in texts), texts
     assert any("," in t for t in texts)

@@ -17,7 +17,7 @@ from goals.models import (
     ScoringMethod,
     StatusEntry,
 )
-from goals.scoring import fulfilment_degree, goal_scores, rule_verdict
+from goals.scoring import plan_degree, rule_verdict
 from tests.conftest import member
 
 MET, PARTLY, NOT = Fulfilment.MET, Fulfilment.PARTLY_MET, Fulfilment.NOT_MET
@@ -53,7 +53,7 @@ class G:
 
 def degree(verdicts, method, partial=50, weights=None):
     goals = [G(i, (weights or {}).get(i)) for i in range(1, 6)]
-    return fulfilment_degree(goal_scores(goals, verdicts, method, partial))
+    return plan_degree(goals, verdicts, {}, method, partial).value
 
 
 def test_binary_scoring_counts_only_met_goals_at_100_over_n():
@@ -72,9 +72,18 @@ def test_weights_change_each_goals_share():
     assert degree(verdicts, ScoringMethod.BINARY, weights={1: Decimal(6)}) == Decimal(60)
 
 
-def test_undecided_goals_are_not_scored_yet():
-    assert degree({}, ScoringMethod.BINARY) is None
-    assert degree({1: MET}, ScoringMethod.BINARY) == Decimal(20)
+def test_the_degree_so_far_counts_the_goals_decided_or_with_a_status():
+    goals = [G(i) for i in range(1, 6)]
+    assert plan_degree(goals, {}, {}, ScoringMethod.BINARY, 50).value is None
+    one = plan_degree(goals, {1: MET}, {}, ScoringMethod.BINARY, 50)
+    assert (one.value, one.counted, one.decided, one.final) == (Decimal(100), 1, 1, False)
+    # Goal 2 has no verdict yet: its latest status counts (yellow: partly met, 0 when binary).
+    two = plan_degree(goals, {1: MET}, {2: "yellow", 3: ""}, ScoringMethod.BINARY, 50)
+    assert (two.value, two.counted, two.decided) == (Decimal(50), 2, 1)
+    # A verdict outweighs the status.
+    assert plan_degree(goals, {2: MET}, {2: "red"}, ScoringMethod.BINARY, 50).value == 100
+    every = plan_degree(goals, dict.fromkeys(range(1, 6), MET), {}, ScoringMethod.BINARY, 50)
+    assert every.final and every.value == 100
 
 
 @pytest.fixture
@@ -123,7 +132,7 @@ def test_published_2021_rule_five_goals_binary_twenty_points_each(client, be2021
     finals = {v.goal.number: v.verdict for v in GoalVerdict.objects.select_related("goal")}
     assert finals == {"1.1": MET, "1.2": NOT, "2.1": MET, "2.2": MET, "2.3": NOT}
     html = client.get(year_end_url(be2021)).content.decode()
-    assert "60,0 pct." in html and "5 af 5 mål vurderet" in html
+    assert "60,0 pct. (endelig)" in html
     assert "20,0 af 20,0" in html
 
 

@@ -6,6 +6,7 @@ The models live in modules by subject; everything is imported from here
 
 from goals.models.choices import (
     Comparator,
+    FigureKind,
     Fulfilment,
     FulfilmentRule,
     GoalKind,
@@ -57,6 +58,7 @@ __all__ = [
     "QUARTERS",
     "QUARTER_SETS",
     "Comparator",
+    "FigureKind",
     "Fulfilment",
     "FulfilmentRule",
     "Goal",

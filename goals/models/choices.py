@@ -40,6 +40,15 @@ class Measure(models.TextChoices):
     RELATIVE = "relative", _("Relativt mål mod en reference")
     CUMULATIVE = "cumulative", _("Kumulative kvartalsmål")
     SERIES = "series", _("Flerårig serie")
+    PARTS = "parts", _("Flere tærskler i ét krav (delkrav)")
+
+
+class FigureKind(models.TextChoices):
+    """How a requirement's figure runs through the year (see goals/figures.py)."""
+
+    LEVEL = "level", _("Niveau: kvartalets tal holdes op mod målet")
+    RUNNING_TOTAL = "running_total", _("Løbende sum: kvartalernes tal lægges sammen år til dato")
+    SINGLE = "single", _("Enkeltmåling: ét tal i året, som er årets tal")
 
 
 class Comparator(models.TextChoices):

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from goals.models.choices import (
     Comparator,
+    FigureKind,
     FulfilmentRule,
     GoalKind,
     Measure,
@@ -117,6 +118,14 @@ class Plan(models.Model):
     )
     scoring_note = models.TextField(_("opgørelse (tekst)"), blank=True)
     agreement = models.TextField(_("aftale"), blank=True)
+    follow_up_template = models.BooleanField(
+        _("planen gengiver skabelonen for opfølgning"),
+        default=False,
+        help_text=_(
+            "Sæt kryds, hvis den trykte plan har skabelonen for opfølgning og afrapportering "
+            "som tabel; så står den også i planens dokument."
+        ),
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -271,7 +280,13 @@ class Goal(models.Model):
     title = models.CharField(_("titel"), max_length=300)
     description = models.TextField(_("beskrivelse"), blank=True)
     success_text = models.TextField(_("målet er nået, når"), blank=True)
-    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(
+        _("type"),
+        max_length=20,
+        choices=Kind.choices,
+        blank=True,
+        help_text=_("Tom, hvis planen ikke angiver, om målet er drift, udvikling eller fælles."),
+    )
     result_type = models.CharField(
         _("måltype"), max_length=20, choices=ResultType.choices, blank=True
     )
@@ -344,7 +359,7 @@ class Goal(models.Model):
             models.CheckConstraint(
                 condition=Q(weight__isnull=True) | Q(weight__gt=0), name="goal_weight_positive"
             ),
-            choices_check("kind", GoalKind, "goal_kind_valid"),
+            choices_check("kind", GoalKind, "goal_kind_valid", allow_blank=True),
             choices_check("result_type", ResultType, "goal_result_type_valid", allow_blank=True),
             choices_check("fulfilment_rule", FulfilmentRule, "goal_fulfilment_rule_valid"),
         ]
@@ -383,6 +398,39 @@ class Goal(models.Model):
         return str(quarter) in self.reporting_quarters
 
 
+# Units whose amounts add up over the year when the plan asks for "at least" so many.
+TOTAL_UNITS = (Unit.MIO_KR, Unit.MIA_KR, Unit.HOURS, Unit.COUNT)
+
+
+def default_figure_kind(measure, unit, comparator):
+    """How a number runs through the year when the plan does not say: as a reader would take it.
+
+    Amounts, hours and counts with "at least" are running totals ("a total outflow of 29
+    mia. kr.", "at least 50 letters rewritten"); shares, scores, days, counts per month and
+    anything held within plus-minus are levels. Only numeric measures have a kind.
+    """
+    if measure not in (Measure.THRESHOLD, Measure.CUMULATIVE):
+        return ""
+    if unit in TOTAL_UNITS and comparator == Comparator.AT_LEAST:
+        return FigureKind.RUNNING_TOTAL
+    return FigureKind.LEVEL
+
+
+# The words that follow a number in each unit, as the plans write them: "95 pct.", "4,0 point",
+# "50 klager pr. måned" (a count names what it counts in the requirement's unit_text).
+UNIT_WORDS = {
+    Unit.PERCENT: _("pct."),
+    Unit.POINTS: _("point"),
+    Unit.DAYS: _("dage"),
+    Unit.WORKDAYS: _("hverdage"),
+    Unit.COUNT: "",
+    Unit.COUNT_PER_MONTH: _("pr. måned"),
+    Unit.HOURS: _("timer"),
+    Unit.MIO_KR: _("mio. kr."),
+    Unit.MIA_KR: _("mia. kr."),
+}
+
+
 class Requirement(models.Model):
     """A numbered condition under a goal and how it is measured (resultatkrav, delmål)."""
 
@@ -392,8 +440,26 @@ class Requirement(models.Model):
 
     Unit = Unit
 
+    FigureKind = FigureKind
+
     goal = models.ForeignKey(
         Goal, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("mål")
+    )
+    # A requirement with two or more thresholds in one sentence ("telefon min. 4,0 og mail
+    # min. 3,2") has a part for each; it is met only when every part is.
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("del af kravet"),
+    )
+    label = models.CharField(
+        _("betegnelse"),
+        max_length=100,
+        blank=True,
+        help_text=_('Kun for en del af et krav: hvad delen måler, fx "telefon".'),
     )
     number = models.CharField(
         _("nummer"), max_length=20, blank=True, help_text=_('Som i planen, fx "1)" eller "ii)".')
@@ -414,7 +480,31 @@ class Requirement(models.Model):
         _("enhed (tekst)"),
         max_length=100,
         blank=True,
-        help_text=_('Præcisering af enheden, fx "på en skala fra 1-5" eller "klager pr. måned".'),
+        help_text=_(
+            'Ord, der står sammen med enheden, fx "på en skala fra 1-5" (4,0 point på en skala '
+            'fra 1-5) eller "klager" (50 klager pr. måned).'
+        ),
+    )
+    figure_kind = models.CharField(
+        _("tallet over året"),
+        max_length=20,
+        choices=FigureKind.choices,
+        blank=True,
+        help_text=_(
+            "Hvordan et tal løber gennem året: et niveau, en løbende sum eller en enkelt måling. "
+            "Tom: som enheden og målingen lægger op til."
+        ),
+    )
+    decimals = models.PositiveSmallIntegerField(
+        _("decimaler"),
+        default=0,
+        help_text=_("Tal vises med mindst så mange decimaler, som planen skriver målet med."),
+    )
+    scale_min = models.DecimalField(
+        _("skala fra"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    scale_max = models.DecimalField(
+        _("skala til"), max_digits=14, decimal_places=4, null=True, blank=True
     )
     deadline = models.DateField(_("frist"), null=True, blank=True)
     deadline_text = models.CharField(
@@ -475,13 +565,44 @@ class Requirement(models.Model):
             models.CheckConstraint(
                 condition=~Q(measure="series") | ~Q(unit=""), name="requirement_series_has_unit"
             ),
+            models.CheckConstraint(
+                condition=Q(part_of__isnull=True) | ~Q(label=""), name="requirement_part_has_label"
+            ),
+            models.CheckConstraint(
+                condition=Q(decimals__lte=4), name="requirement_decimals_at_most_four"
+            ),
+            models.CheckConstraint(
+                condition=Q(scale_min__isnull=True)
+                | Q(scale_max__isnull=True)
+                | Q(scale_min__lt=F("scale_max")),
+                name="requirement_scale_order",
+            ),
             choices_check("measure", Measure, "requirement_measure_valid"),
             choices_check("comparator", Comparator, "requirement_comparator_valid", True),
             choices_check("unit", Unit, "requirement_unit_valid", allow_blank=True),
+            choices_check("figure_kind", FigureKind, "requirement_figure_kind_valid", True),
         ]
 
     def __str__(self):
-        return f"{self.goal.number} {self.number}".strip()
+        return f"{self.goal.number} {self.name}".strip()
+
+    @property
+    def name(self):
+        """How a reader tells the requirement from its siblings: its printed number ("2)"),
+        or for an unnumbered one its place and first words ("krav 2 »Der er etableret …«");
+        a part adds its label ("2) telefon")."""
+        if self.part_of_id:
+            return f"{self.part_of.name} {self.label}".strip()
+        if self.number:
+            return self.number
+        words = self.text.split()
+        opening = " ".join(words[:5]) + (" …" if len(words) > 5 else "")
+        if self.order:
+            return _("krav %(position)d »%(words)s«") % {
+                "position": self.order,
+                "words": opening,
+            }
+        return _("krav »%(words)s«") % {"words": opening}
 
     # get_unit_display() and get_comparator_display() look the choices up anew on each call;
     # a quarter page makes dozens of calls. The check constraints keep the values valid.
@@ -496,11 +617,50 @@ class Requirement(models.Model):
         return str(Comparator(self.comparator).label) if self.comparator else ""
 
     @property
+    def unit_phrase(self):
+        """What follows a number of this requirement, as Danish prose: "pct.", "point på en
+        skala fra 1-5", "klager pr. måned", "mia. kr.". See UNIT_WORDS."""
+        word = str(UNIT_WORDS.get(self.unit, ""))
+        extra = self.unit_text
+        if not extra:
+            return word
+        if not word or word.lower().rstrip(".") in extra.lower():
+            # The plan's own words already name the unit ("dages faglig udvikling").
+            return extra
+        if self.unit == Unit.COUNT_PER_MONTH:
+            return f"{extra} {word}"
+        return f"{word} {extra}"
+
+    @property
+    def unit_word(self):
+        """The unit as a result beside its target needs it: "pct.", "point", "mia. kr.";
+        a count keeps the words that say what it counts ("klager pr. måned")."""
+        if self.unit in (Unit.COUNT, Unit.COUNT_PER_MONTH):
+            return self.unit_phrase
+        return str(UNIT_WORDS.get(self.unit, ""))
+
+    @property
+    def over_year(self):
+        """How the requirement's figure runs through the year: its figure kind as set, or the
+        default its measure, unit and comparator give (blank for a requirement without one)."""
+        return self.figure_kind or default_figure_kind(self.measure, self.unit, self.comparator)
+
+    @property
+    def own_quarters(self):
+        """The quarters this requirement is reported in, as text ("24"): its own, its whole
+        requirement's (for a part) or its goal's."""
+        if self.reporting_quarters:
+            return self.reporting_quarters
+        if self.part_of_id and self.part_of.reporting_quarters:
+            return self.part_of.reporting_quarters
+        return self.goal.reporting_quarters
+
+    @property
     def quarters(self):
-        return text_to_quarters(self.reporting_quarters or self.goal.reporting_quarters)
+        return text_to_quarters(self.own_quarters)
 
     def is_due_in(self, quarter):
-        return str(quarter) in (self.reporting_quarters or self.goal.reporting_quarters)
+        return str(quarter) in self.own_quarters
 
 
 class QuarterTarget(models.Model):

@@ -7,10 +7,15 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from goals.models import Goal, Institution, Ministry, Plan, Requirement, Section, quarters_to_text
+from goals.models.plans import default_figure_kind
 from goals.planfile.problems import PlanFileError, Problem
-from goals.planfile.reading import parse_plan_text, to_decimal
+from goals.planfile.reading import AMBIGUOUS_NUMBER, parse_plan_text, places, read_number
 
 FORMAT = "mrplan-plan/1"
+
+# A scale in a requirement's words or its "scale" key: "skala fra 1-5", "1 til 5", "1-5".
+SCALE_IN_WORDS = re.compile(r"skala fra (\d+(?:,\d+)?)\s*(?:-|–|til)\s*(\d+(?:,\d+)?)", re.I)
+SCALE_WRITTEN = re.compile(r"(\d+(?:,\d+)?)\s*(?:-|–|til)\s*(\d+(?:,\d+)?)")
 
 MAX_DIGITS = 14
 DECIMAL_PLACES = 4
@@ -103,17 +108,50 @@ class _Checker:
             return None
         return value
 
+    def boolean(self, obj, key, where):
+        value = obj.get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.problem(where, _('"%(key)s" skal være true eller false') % {"key": key})
+            return False
+        return value
+
     def decimal(self, obj, key, where):
         value = obj.get(key)
         if value is None or value == "":
             return None
-        number = to_decimal(value)
-        if number is None:
-            self.problem(where, _('"%(key)s" skal være et tal, fx 95 eller 13,75') % {"key": key})
+        number, why = read_number(value)
+        if why == AMBIGUOUS_NUMBER:
+            self.problem(
+                where,
+                _(
+                    '"%(key)s": %(value)s kan læses både som %(one)s og som %(thousand)s. '
+                    "Skriv tusinder uden punktum (%(digits)s) eller i anførselstegn som i planen "
+                    '("%(value)s"), og decimaltal med komma i anførselstegn ("%(comma)s").'
+                )
+                % {
+                    "key": key,
+                    "value": value.text,
+                    "one": value.text.replace(".", ","),
+                    "thousand": value.text.replace(".", ""),
+                    "digits": value.text.replace(".", ""),
+                    "comma": value.text.replace(".", ","),
+                },
+            )
             return None
-        places = max(0, -number.as_tuple().exponent)
+        if number is None:
+            self.problem(
+                where,
+                _(
+                    '"%(key)s" skal være et tal, fx 95, "13,75" eller "1.000" (skrevet som i '
+                    "planen: komma som decimaltegn, punktum mellem tusinder)"
+                )
+                % {"key": key},
+            )
+            return None
         whole_digits = number.adjusted() + 1  # digits before the decimal point
-        if places > DECIMAL_PLACES or whole_digits > MAX_DIGITS - DECIMAL_PLACES:
+        if places(number) > DECIMAL_PLACES or whole_digits > MAX_DIGITS - DECIMAL_PLACES:
             self.problem(
                 where,
                 _('"%(key)s" har for mange cifre (højst %(int)d før og %(dec)d efter kommaet)')
@@ -364,11 +402,12 @@ class _Checker:
             self.fields(
                 obj.get("reporting") or {},
                 rwhere,
-                {"schedule", "quarters", "deadline_days", "status_tolerance"},
+                {"schedule", "quarters", "deadline_days", "status_tolerance", "template"},
             )
             or {}
         )
         plan["reporting_schedule"] = self.text(reporting, "schedule", rwhere)
+        plan["follow_up_template"] = self.boolean(reporting, "template", rwhere)
         plan["reporting_quarters"] = self.quarters(reporting, "quarters", rwhere, default="1234")
         plan["deadline_days"] = self.integer(
             reporting, "deadline_days", rwhere, minimum=0, maximum=365
@@ -472,14 +511,14 @@ class _Checker:
             "number", "title", "kind", "result_type", "description", "success_text",
             "reporting", "fulfilment", "weight", "remarks", "group_goal", "requirements",
         }  # fmt: skip
-        obj = self.fields(raw, where, known, required=("number", "title", "kind"))
+        obj = self.fields(raw, where, known, required=("number", "title"))
         if obj is None:
             return None
         goal = {
             "where": where,
             "number": self.text(obj, "number", where, max_length=20, label_numbers=True),
             "title": self.text(obj, "title", where, max_length=300),
-            "kind": self.choice(obj, "kind", where, Goal.Kind),
+            "kind": self.choice(obj, "kind", where, Goal.Kind, allow_blank=True),
             "result_type": self.choice(
                 obj, "result_type", where, Goal.ResultType, allow_blank=True
             ),
@@ -531,6 +570,19 @@ class _Checker:
                     _('kravnummeret "%(n)s" står to gange i målet') % {"n": req["number"]},
                 )
             numbers.add(req["number"])
+            outside = set(req["reporting_quarters"]) - set(goal["reporting_quarters"])
+            if outside:
+                self.problem(
+                    f"{where} > {label}",
+                    _(
+                        '"reporting_quarters": %(outside)s. kvartal er ikke et af målets '
+                        "afrapporteringskvartaler (%(goal)s)"
+                    )
+                    % {
+                        "outside": ", ".join(sorted(outside)),
+                        "goal": ", ".join(goal["reporting_quarters"]),
+                    },
+                )
             goal["requirements"].append(req)
 
         if goal["fulfilment_rule"] == Goal.FulfilmentRule.AT_LEAST:
@@ -550,27 +602,25 @@ class _Checker:
             goal["required_count"] = None
         return goal
 
+    # The keys that say how a number is measured: a requirement's, or each of its parts'.
+    MEASUREMENT_KEYS = {
+        "measure", "comparator", "target", "unit", "unit_text", "figure", "decimals", "scale",
+        "quarter_targets",
+    }  # fmt: skip
+
     def check_requirement(self, raw, where, index):
-        known = {
-            "number", "text", "measure", "comparator", "target", "unit", "unit_text",
-            "deadline", "deadline_text", "reference", "reference_value", "quarter_targets",
-            "series", "reporting_quarters", "precondition",
+        known = self.MEASUREMENT_KEYS | {
+            "number", "text", "deadline", "deadline_text", "reference", "reference_value",
+            "series", "reporting_quarters", "precondition", "parts",
         }  # fmt: skip
         obj = self.fields(raw, where, known, required=("text",))
         if obj is None:
             return None
-        M = Requirement.Measure
         req = {
             "order": index,
             "number": self.text(obj, "number", where, max_length=20, label_numbers=True),
             "text": self.text(obj, "text", where),
-            "measure": self.choice(obj, "measure", where, M, default=M.TEXT),
-            "comparator": self.choice(
-                obj, "comparator", where, Requirement.Comparator, allow_blank=True
-            ),
-            "target_value": self.decimal(obj, "target", where),
-            "unit": self.choice(obj, "unit", where, Requirement.Unit, allow_blank=True),
-            "unit_text": self.text(obj, "unit_text", where, max_length=100),
+            **self.check_measurement(obj, where),
             "deadline": self.date(obj, "deadline", where),
             "deadline_text": self.text(obj, "deadline_text", where, max_length=200),
             "reference": self.text(obj, "reference", where, max_length=300),
@@ -578,34 +628,6 @@ class _Checker:
             "reporting_quarters": self.quarters(obj, "reporting_quarters", where, default=""),
             "precondition": self.text(obj, "precondition", where),
         }
-
-        req["quarter_targets"] = []
-        targets = obj.get("quarter_targets")
-        if targets is not None:
-            if not isinstance(targets, dict):
-                self.problem(
-                    where, _('"quarter_targets" skal være en mapping, fx {1: 1000, 2: 3000}')
-                )
-            else:
-                for quarter, value in targets.items():
-                    if isinstance(quarter, str) and quarter.strip().isdigit():
-                        quarter = int(quarter)
-                    if (
-                        isinstance(quarter, bool)
-                        or not isinstance(quarter, int)
-                        or not 1 <= quarter <= 4
-                    ):
-                        self.problem(
-                            where,
-                            _('"quarter_targets": kvartal %(q)s findes ikke (1-4)')
-                            % {"q": quarter},
-                        )
-                        continue
-                    number = self.decimal(
-                        {"target": value}, "target", f"{where} > quarter_targets[{quarter}]"
-                    )
-                    if number is not None:
-                        req["quarter_targets"].append({"quarter": quarter, "target_value": number})
 
         req["series"] = []
         years = set()
@@ -630,8 +652,132 @@ class _Checker:
                 }
             )
 
-        self.check_measure(req, obj, where)
+        req["parts"] = []
+        if obj.get("parts") is not None:
+            req["parts"] = self.check_parts(obj, where)
+            req["measure"] = Requirement.Measure.PARTS
+        else:
+            self.check_measure(req, obj, where)
         return req
+
+    def check_parts(self, obj, where):
+        """A requirement with two or more thresholds in one sentence: each part's measurement."""
+        given = sorted(key for key in self.MEASUREMENT_KEYS if obj.get(key) not in (None, ""))
+        if given and given != ["measure"] or obj.get("measure") not in (None, "", "parts"):
+            self.problem(
+                where,
+                _('et krav med "parts" måles i sine dele; flyt %(keys)s ned i hver del')
+                % {"keys": ", ".join(f'"{key}"' for key in given)},
+            )
+        items = self.items(obj, "parts", where)
+        if len(items) < 2:
+            self.problem(where, _('"parts" skal have mindst to dele (ellers mål kravet direkte)'))
+        parts, labels = [], set()
+        for index, item in enumerate(items, start=1):
+            pwhere = f"{where} > parts[{index}]"
+            part = self.fields(item, pwhere, self.MEASUREMENT_KEYS | {"label"}, ("label",))
+            if part is None:
+                continue
+            label = self.text(part, "label", pwhere, max_length=100, label_numbers=True)
+            if label in labels:
+                self.problem(pwhere, _('delen "%(label)s" står to gange') % {"label": label})
+            labels.add(label)
+            if part.get("measure") in (None, ""):
+                part = {**part, "measure": Requirement.Measure.THRESHOLD}
+            measurement = self.check_measurement(part, pwhere)
+            if measurement["measure"] not in (
+                Requirement.Measure.THRESHOLD,
+                Requirement.Measure.CUMULATIVE,
+            ):
+                self.problem(pwhere, _('en del måles med "threshold" eller "cumulative"'))
+            self.check_measure(measurement, part, pwhere)
+            parts.append({"order": index, "label": label, "text": label, **measurement})
+        return parts
+
+    def check_measurement(self, obj, where):
+        """How a number is measured: measure, comparator, target, unit and its words, how the
+        figure runs through the year, its decimals and scale, quarter targets."""
+        M = Requirement.Measure
+        measurement = {
+            "measure": self.choice(obj, "measure", where, M, default=M.TEXT),
+            "comparator": self.choice(
+                obj, "comparator", where, Requirement.Comparator, allow_blank=True
+            ),
+            "target_value": self.decimal(obj, "target", where),
+            "unit": self.choice(obj, "unit", where, Requirement.Unit, allow_blank=True),
+            "unit_text": self.text(obj, "unit_text", where, max_length=100),
+            "quarter_targets": self.quarter_targets(obj, where),
+        }
+        numeric = measurement["measure"] in (M.THRESHOLD, M.CUMULATIVE)
+        figure = self.choice(obj, "figure", where, Requirement.FigureKind, allow_blank=True)
+        if figure and not numeric:
+            self.problem(
+                where, _('"figure" gælder kun krav, der måles med et tal (threshold, cumulative)')
+            )
+        if numeric and not figure:
+            figure = default_figure_kind(
+                measurement["measure"], measurement["unit"], measurement["comparator"]
+            )
+        measurement["figure_kind"] = figure if numeric else ""
+
+        printed = [measurement["target_value"]] + [
+            t["target_value"] for t in measurement["quarter_targets"]
+        ]
+        decimals = self.integer(obj, "decimals", where, minimum=0, maximum=DECIMAL_PLACES)
+        if decimals is None:
+            decimals = max((places(n) for n in printed if n is not None), default=0)
+        measurement["decimals"] = decimals
+
+        scale = self.scale(obj, where, measurement["unit_text"])
+        measurement["scale_min"], measurement["scale_max"] = scale
+        return measurement
+
+    def quarter_targets(self, obj, where):
+        targets = obj.get("quarter_targets")
+        found = []
+        if targets is None:
+            return found
+        if not isinstance(targets, dict):
+            self.problem(where, _('"quarter_targets" skal være en mapping, fx {1: 1000, 2: 3000}'))
+            return found
+        for quarter, value in targets.items():
+            if isinstance(quarter, str) and quarter.strip().isdigit():
+                quarter = int(quarter)
+            if isinstance(quarter, bool) or not isinstance(quarter, int) or not 1 <= quarter <= 4:
+                self.problem(
+                    where, _('"quarter_targets": kvartal %(q)s findes ikke (1-4)') % {"q": quarter}
+                )
+                continue
+            number = self.decimal(
+                {"target": value}, "target", f"{where} > quarter_targets[{quarter}]"
+            )
+            if number is not None:
+                found.append({"quarter": quarter, "target_value": number})
+        return found
+
+    def scale(self, obj, where, unit_text):
+        """A score's scale, from "scale" ([1, 5] or "1-5"), else from the unit's words ("på en
+        skala fra 1-5"); (None, None) without one."""
+        value = obj.get("scale")
+        if value is None:
+            found = SCALE_IN_WORDS.search(unit_text or "")
+            value = [found[1], found[2]] if found else None
+            if value is None:
+                return None, None
+        if isinstance(value, str):
+            found = SCALE_WRITTEN.fullmatch(value.strip())
+            value = [found[1], found[2]] if found else None
+        if not isinstance(value, list) or len(value) != 2:
+            self.problem(where, _('"scale" skal være skalaens to ender, fx [1, 5] eller "1-5"'))
+            return None, None
+        low = self.decimal({"scale": value[0]}, "scale", where)
+        high = self.decimal({"scale": value[1]}, "scale", where)
+        if low is None or high is None:
+            return None, None
+        if low >= high:
+            self.problem(where, _('"scale": skalaen skal gå fra et lavere til et højere tal'))
+            return None, None
+        return low, high
 
     def check_measure(self, req, obj, where):
         M = Requirement.Measure

@@ -6,14 +6,19 @@ from goals.models import Goal, Requirement, text_to_quarters
 from goals.planfile.checking import FORMAT
 
 
-def _number(value):
-    """A Decimal as the plainest YAML number that reads back as the same value."""
+def _places(value, at_least=0):
+    return max(at_least, max(0, -value.normalize().as_tuple().exponent))
+
+
+def _number(value, places=0):
+    """A Decimal as the plan prints it: a whole number as a YAML number (95), anything with
+    decimals as Danish text ("13,75", "4,0" with places=1), which reads back the same."""
     if value is None:
         return None
-    value = value.normalize()
-    if value == value.to_integral_value():
+    places = _places(value, places)
+    if places == 0:
         return int(value)
-    return float(value)
+    return f"{value:.{places}f}".replace(".", ",")
 
 
 def _compact(mapping):
@@ -65,6 +70,7 @@ def export_plan(plan):
                 "reporting": _compact(
                     {
                         "schedule": plan.reporting_schedule,
+                        "template": True if plan.follow_up_template else None,
                         "quarters": text_to_quarters(plan.reporting_quarters),
                         "deadline_days": plan.deadline_days,
                         "status_tolerance": _number(plan.status_tolerance),
@@ -121,42 +127,7 @@ def export_plan(plan):
 
 
 def _export_goal(goal):
-    requirements = []
-    for r in goal.requirements.all():
-        requirements.append(
-            _compact(
-                {
-                    "number": r.number,
-                    "text": r.text,
-                    "measure": r.measure if r.measure != Requirement.Measure.TEXT else None,
-                    "comparator": r.comparator,
-                    "target": _number(r.target_value),
-                    "unit": r.unit,
-                    "unit_text": r.unit_text,
-                    "deadline": r.deadline,
-                    "deadline_text": r.deadline_text,
-                    "reference": r.reference,
-                    "reference_value": _number(r.reference_value),
-                    "quarter_targets": {
-                        t.quarter: _number(t.target_value) for t in r.quarter_targets.all()
-                    },
-                    "series": [
-                        _compact(
-                            {
-                                "year": s.year,
-                                "target": _number(s.target_value),
-                                "target_text": s.target_text,
-                                "result": _number(s.result_value),
-                                "result_text": s.result_text,
-                            }
-                        )
-                        for s in r.series.all()
-                    ],
-                    "reporting_quarters": text_to_quarters(r.reporting_quarters),
-                    "precondition": r.precondition,
-                }
-            )
-        )
+    requirements = [_export_requirement(r) for r in goal.requirements.all() if r.part_of_id is None]
     fulfilment = {"rule": goal.fulfilment_rule}
     if goal.required_count is not None:
         fulfilment["required"] = goal.required_count
@@ -178,6 +149,64 @@ def _export_goal(goal):
             "requirements": requirements,
         }
     )
+
+
+def _export_requirement(r):
+    parts = [p for p in r.goal.requirements.all() if p.part_of_id == r.pk]
+    return _compact(
+        {
+            "number": r.number,
+            "label": r.label,
+            "text": r.text if not r.part_of_id else None,
+            "measure": r.measure
+            if r.measure not in (Requirement.Measure.TEXT, Requirement.Measure.PARTS)
+            else None,
+            **_export_measurement(r),
+            "deadline": r.deadline,
+            "deadline_text": r.deadline_text,
+            "reference": r.reference,
+            "reference_value": _number(r.reference_value),
+            "series": [
+                _compact(
+                    {
+                        "year": s.year,
+                        "target": _number(s.target_value),
+                        "target_text": s.target_text,
+                        "result": _number(s.result_value),
+                        "result_text": s.result_text,
+                    }
+                )
+                for s in r.series.all()
+            ],
+            "reporting_quarters": text_to_quarters(r.reporting_quarters),
+            "precondition": r.precondition,
+            "parts": [_export_requirement(part) for part in sorted(parts, key=_order)],
+        }
+    )
+
+
+def _order(requirement):
+    return (requirement.order, requirement.pk)
+
+
+def _export_measurement(r):
+    """The keys that say how a number is measured; numbers as the plan prints them."""
+    targets = [r.target_value] + [t.target_value for t in r.quarter_targets.all()]
+    written = max((_places(t, r.decimals) for t in targets if t is not None), default=0)
+    scale = [_number(r.scale_min), _number(r.scale_max)] if r.scale_min is not None else None
+    return {
+        "comparator": r.comparator,
+        "target": _number(r.target_value, r.decimals),
+        "unit": r.unit,
+        "unit_text": r.unit_text,
+        "figure": r.over_year,
+        # Only where the targets as written would not give it back.
+        "decimals": r.decimals if r.decimals != written else None,
+        "scale": scale,
+        "quarter_targets": {
+            t.quarter: _number(t.target_value, r.decimals) for t in r.quarter_targets.all()
+        },
+    }
 
 
 class _PlanDumper(yaml.SafeDumper):

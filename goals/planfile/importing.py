@@ -80,11 +80,18 @@ def _create_goal(plan, section, g, order, group_goals):
         **fields,
     )
     for r in g["requirements"]:
-        fields = {k: v for k, v in r.items() if k not in {"quarter_targets", "series"}}
-        requirement = Requirement.objects.create(goal=goal, **fields)
-        QuarterTarget.objects.bulk_create(
-            QuarterTarget(requirement=requirement, **t) for t in r["quarter_targets"]
-        )
-        SeriesPoint.objects.bulk_create(
-            SeriesPoint(requirement=requirement, **s) for s in r["series"]
-        )
+        requirement = _create_requirement(goal, r)
+        for part in r["parts"]:
+            _create_requirement(goal, part, part_of=requirement)
+
+
+def _create_requirement(goal, r, part_of=None):
+    fields = {k: v for k, v in r.items() if k not in {"quarter_targets", "series", "parts"}}
+    requirement = Requirement.objects.create(goal=goal, part_of=part_of, **fields)
+    QuarterTarget.objects.bulk_create(
+        QuarterTarget(requirement=requirement, **t) for t in r["quarter_targets"]
+    )
+    SeriesPoint.objects.bulk_create(
+        SeriesPoint(requirement=requirement, **s) for s in r.get("series", [])
+    )
+    return requirement

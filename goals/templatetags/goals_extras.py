@@ -11,9 +11,9 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from goals.models import Measure, Status, Unit
+from goals.figures import figure_text, quarter_target_line, takes_number
+from goals.models import Measure, Status
 from goals.numbers import format_number
-from goals.scoring import target_for
 
 register = template.Library()
 
@@ -25,20 +25,11 @@ def number(value):
 
 
 @register.simple_tag
-def target_text(requirement, quarter):
-    """What a requirement's result is held against in the quarter, e.g. "mindst 95 pct."."""
-    unit = requirement.unit_text or requirement.unit_label
-    target = target_for(requirement, quarter)
-    if requirement.measure == Measure.THRESHOLD and target is not None:
-        return f"{requirement.comparator_label} {format_number(target)} {unit}".strip()
-    if requirement.measure == Measure.CUMULATIVE:
-        if target is None:
-            return _("Intet kvartalsmål for dette kvartal")
-        return _("Kvartalsmål: %(comparator)s %(target)s %(unit)s") % {
-            "comparator": requirement.comparator_label,
-            "target": format_number(target),
-            "unit": unit,
-        }
+def target_line(requirement, quarter):
+    """What a requirement's figure of the quarter is held against, e.g. "mindst 95 pct.", and
+    for a milestone or relative target what it is measured by."""
+    if takes_number(requirement):
+        return quarter_target_line(requirement, quarter)
     if requirement.measure == Measure.MILESTONE:
         deadline = requirement.deadline_text or (
             requirement.deadline and date_format(requirement.deadline)
@@ -50,15 +41,15 @@ def target_text(requirement, quarter):
 
 
 @register.filter
+def figure(value, requirement):
+    """A number of a requirement with the plan's precision and its unit: "4,0 point"."""
+    return figure_text(requirement, value)
+
+
+@register.filter
 def bound_field(form, name):
     """A form's field by a name made at run time: {{ form|bound_field:goal.verdict_field }}."""
     return form[name]
-
-
-@register.simple_tag
-def target_value(requirement, quarter):
-    """The number a requirement's result is held against in the quarter, or None."""
-    return target_for(requirement, quarter)
 
 
 STATUS_SYMBOLS = {"green": "✓", "yellow": "!", "red": "✕"}
@@ -114,22 +105,43 @@ def state_badge(state, label, overdue=False):
 
 @register.filter
 def percent(value):
-    """A percentage to one decimal, the active language's way: 83,3 %."""
+    """A percentage to one decimal, the way the plans write it: 83,3 pct."""
     if value is None:
         return ""
-    return f"{format_number(Decimal(value).quantize(Decimal('0.1'), ROUND_HALF_UP))} %"
+    rounded = Decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return _("%(value)s pct.") % {"value": format_number(rounded, places=1)}
+
+
+@register.simple_tag
+def degree_text(degree):
+    """A plan's fulfilment degree and what it rests on: "80,0 pct. (endelig)", or while goals
+    are undecided "75,0 pct. (foreløbig: 2 af 5 mål afgjort, 2 efter seneste status)"."""
+    if degree.value is None:
+        return _("– (intet mål er afgjort eller har en status endnu)")
+    if degree.final:
+        return _("%(value)s (endelig)") % {"value": percent(degree.value)}
+    return _(
+        "%(value)s (foreløbig: %(decided)d af %(total)d mål afgjort, %(by_status)d efter "
+        "seneste status)"
+    ) % {
+        "value": percent(degree.value),
+        "decided": degree.decided,
+        "total": degree.total,
+        "by_status": degree.counted - degree.decided,
+    }
 
 
 @register.simple_tag
 def result_cell(cell):
-    """A goal's quarter: its status, its result and each requirement's number or text.
+    """A goal's quarter: its status, its result and each requirement's figure beside its
+    target (a QuarterCell of goals.selectors).
 
     Written in Python from plain strings, escaping what comes from the data, rather than as
     an included template: the plan page and the group-wide page show hundreds of these, and
     a template per cell made them several times slower.
     """
     labels = _status_labels(get_language())
-    entry = cell["entry"]
+    entry = cell.entry
     parts = []
     if entry and entry.status:
         parts.append(
@@ -138,23 +150,19 @@ def result_cell(cell):
         )
     if entry and entry.result_text:
         parts.append(f'<span class="d-block pre-line">{_short(entry.result_text, 160)}</span>')
-    for requirement, result in cell["results"]:
-        if result.result_value is not None:
-            value = format_number(result.result_value)
-            if requirement.unit:
-                value = f"{value} {labels['units'].get(requirement.unit, requirement.unit)}"
-            value = escape(value)
-        else:
-            value = _short(result.result_text or "–", 80)
-        number = f"{escape(requirement.number)} " if requirement.number else ""
+    for line in cell.lines:
+        value = escape(line.shown) if line.value is not None else _short(line.shown or "–", 80)
+        target = (
+            f' <span class="target">({escape(line.target_text)})</span>' if line.target_text else ""
+        )
         status = ""
-        if result.status:
+        if line.status:
             status = (
-                f' <span class="visually-hidden">({labels[result.status]})</span>'
-                f'<span class="req-status req-status-{result.status}" aria-hidden="true">'
-                f"{STATUS_SYMBOLS[result.status]}</span>"
+                f' <span class="visually-hidden">({labels[line.status]})</span>'
+                f'<span class="req-status req-status-{line.status}" aria-hidden="true">'
+                f"{STATUS_SYMBOLS[line.status]}</span>"
             )
-        parts.append(f'<span class="d-block">{number}{value}{status}</span>')
+        parts.append(f'<span class="d-block">{escape(line.name)} {value}{target}{status}</span>')
     if not parts:
         parts.append(
             f'<span aria-hidden="true">–</span>'
@@ -168,8 +176,6 @@ def _status_labels(language):
     return {
         **{s.value: escape(str(s.label)) for s in Status},
         "nothing": escape(_("Intet indberettet")),
-        # get_unit_display() looks its choices up anew on every call; hundreds add up.
-        "units": {unit.value: str(unit.label) for unit in Unit},
     }
 
 

@@ -15,8 +15,7 @@ def home(request):
 @plan_access()
 def plan_detail(request, plan):
     rows, reports = plan_overview(plan)
-    goals = [goal for _section, section_goals in rows for goal in section_goals]
-    totals = plan_status_totals(plan, goals, reports)
+    totals = plan_status_totals(plan, [row for _section, group in rows for row in group], reports)
     charts = [
         distribution_chart(totals, "fordeling", _("Statusfordeling pr. kvartal")),
         trend_chart(totals, "udvikling", _("Udviklingen over året")),

@@ -23,24 +23,39 @@ def _check_quarter(quarter):
 
 
 def _forms(plan, quarter, rows, data=None, submitting=False):
-    """One form per goal and per due requirement, attached to the goal and requirement."""
+    """One form per goal and per due requirement (per part, where it has parts), kept on the
+    page's rows; returns them all, each goal's requirements' before the goal's own."""
     forms = []
-    for _section, goals in rows:
-        for goal in goals:
-            for requirement in goal.due_requirements:
-                requirement.form = EntryForm(
-                    data,
-                    goal=goal,
-                    requirement=requirement,
-                    plan=plan,
-                    quarter=quarter,
-                    submitting=submitting,
-                )
-                forms.append(requirement.form)
-            goal.form = EntryForm(
-                data, goal=goal, plan=plan, quarter=quarter, submitting=submitting
+
+    def form_for(goal, row, **extra):
+        return EntryForm(
+            data,
+            goal=goal,
+            plan=plan,
+            quarter=quarter,
+            submitting=submitting,
+            entry=row.entry,
+            **extra,
+        )
+
+    for _section, goal_rows in rows:
+        for goal_row in goal_rows:
+            goal = goal_row.goal
+            requirement_forms = []
+            for row in goal_row.requirements:
+                pieces = row.parts or [row]
+                for piece in pieces:
+                    piece.form = form_for(
+                        goal,
+                        piece,
+                        requirement=piece.requirement,
+                        previous_total=piece.previous_total,
+                    )
+                requirement_forms.append([piece.form for piece in pieces])
+            goal_row.form = form_for(
+                goal, goal_row, requirement_forms=requirement_forms, carried=goal_row.carried
             )
-            forms.append(goal.form)
+            forms += goal_row.forms
     return forms
 
 
@@ -48,7 +63,7 @@ def _forms(plan, quarter, rows, data=None, submitting=False):
 def quarter_page(request, plan, quarter):
     _check_quarter(quarter)
     report = QuarterReport.objects.filter(plan=plan, quarter=quarter).first()
-    rows = quarter_rows(plan, quarter, report)
+    rows = quarter_rows(plan, quarter)
     editable = plan.rights[REPORT] and (report is None or report.is_editable)
     version = report.version if report else 0
     conflict = None
