@@ -41,7 +41,7 @@ def parse_number(text, *, danish=False):
     if not whole.isdigit():
         raise ValueError(text)
     try:
-        return Decimal(f"{sign}{whole}.{fraction or 0}")
+        return Decimal(f"{sign}{whole}.{fraction}" if sep else f"{sign}{whole}")
     except InvalidOperation as exc:
         raise ValueError(text) from exc
 

@@ -17,8 +17,8 @@ from decimal import Decimal
 
 import pytest
 
-from goals.models import Membership, QuarterReport, StatusEntry
 from goals.figures import takes_number
+from goals.models import Membership, QuarterReport, StatusEntry
 from tests.browser import ARTIFACTS as ALL_ARTIFACTS
 from tests.browser import TIMEOUT_MS, axe_violations, require_chromium
 from tests.conftest import load_reference, member

@@ -2,6 +2,7 @@
 
 import pytest
 
+from goals.figures import propose, quarter_target
 from goals.generate import generate_ministry, numbered_institutions
 from goals.models import (
     Goal,
@@ -11,7 +12,6 @@ from goals.models import (
     Requirement,
     StatusEntry,
 )
-from goals.figures import propose, quarter_target
 
 
 @pytest.fixture

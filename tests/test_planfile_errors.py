@@ -2,6 +2,7 @@
 
 import copy
 import io
+from decimal import Decimal
 
 import pytest
 import yaml
@@ -10,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from goals.planfile import PlanFileError, read_plan_file
 from tests.conftest import PLAN_DIR, load_reference
+from tests.helpers import load_test_plan
 
 
 def good():
@@ -142,6 +144,88 @@ BAD_FILES = [
         breaks(_set(lambda d: goal(d, 0, 0)["requirements"][0], "target", "mange")),
         "Pejlemærke 1 > mål 1.1 > resultatkrav 1)",
         '"target" skal være et tal',
+    ),
+    (
+        "ambiguous-unquoted-thousand",
+        lambda: (
+            (PLAN_DIR / "adst-2024.yaml")
+            .read_text(encoding="utf-8")
+            .replace("target: 50\n", "target: 1.000\n")
+            .encode()
+        ),
+        "Pejlemærke 1 > mål 1.3 > resultatkrav 1)",
+        '"target": 1.000 kan læses både som 1,000 og som 1000',
+    ),
+    (
+        "dot-decimal-in-quotes",
+        breaks(_set(lambda d: goal(d, 0, 0)["requirements"][0], "target", "95.5")),
+        "Pejlemærke 1 > mål 1.1 > resultatkrav 1)",
+        '"target" skal være et tal, fx 95, "13,75" eller "1.000"',
+    ),
+    (
+        "duplicate-key",
+        lambda: (
+            (PLAN_DIR / "adst-2024.yaml")
+            .read_text(encoding="utf-8")
+            .replace("            target: 97\n", "            target: 97\n            target: 98\n")
+            .encode()
+        ),
+        "linje",
+        '"target" står to gange i samme afsnit af filen',
+    ),
+    (
+        "requirement-quarter-outside-the-goals",
+        breaks(_set(lambda d: goal(d, 1, 0)["requirements"][0], "reporting_quarters", [2])),
+        "Pejlemærke 2 > mål 2.1 > resultatkrav nr. 1",
+        '"reporting_quarters": 2. kvartal er ikke et af målets afrapporteringskvartaler (4)',
+    ),
+    (
+        "figure-kind-of-a-text",
+        breaks(_set(lambda d: goal(d, 0, 1)["requirements"][0], "figure", "running_total")),
+        "Pejlemærke 1 > mål 1.2 > resultatkrav 1)",
+        '"figure" gælder kun krav, der måles med et tal',
+    ),
+    (
+        "unknown-figure-kind",
+        breaks(_set(lambda d: goal(d, 0, 0)["requirements"][0], "figure", "sometimes")),
+        "Pejlemærke 1 > mål 1.1 > resultatkrav 1)",
+        'ukendt figure "sometimes"',
+    ),
+    (
+        "parts-with-the-measurement-on-the-requirement",
+        breaks(
+            _set(
+                lambda d: goal(d, 0, 0)["requirements"][0],
+                "parts",
+                [
+                    {"label": "telefon", "comparator": "at_least", "target": 4, "unit": "points"},
+                    {"label": "mail", "comparator": "at_least", "target": 3, "unit": "points"},
+                ],
+            )
+        ),  # fmt: skip
+        "Pejlemærke 1 > mål 1.1 > resultatkrav 1)",
+        'et krav med "parts" måles i sine dele',
+    ),
+    (
+        "a-part-without-its-target",
+        breaks(
+            _set(
+                lambda d: goal(d, 0, 1)["requirements"][0],
+                "parts",
+                [
+                    {"label": "telefon", "comparator": "at_least", "unit": "points"},
+                    {"label": "mail", "comparator": "at_least", "target": 3, "unit": "points"},
+                ],
+            )
+        ),  # fmt: skip
+        "Pejlemærke 1 > mål 1.2 > resultatkrav 1) > parts[1]",
+        '"target" mangler',
+    ),
+    (
+        "a-scale-upside-down",
+        breaks(_set(lambda d: goal(d, 1, 1)["requirements"][0], "scale", [5, 1])),
+        "Pejlemærke 2 > mål 2.2 > resultatkrav nr. 1",
+        "skalaen skal gå fra et lavere til et højere tal",
     ),
     (
         "malformed-yaml",
@@ -311,3 +395,48 @@ def test_wrong_shapes_give_messages_not_crashes(db, where, value):
     with pytest.raises(PlanFileError) as caught:
         read_plan_file(yaml.safe_dump(data, allow_unicode=True).encode("utf-8"))
     assert caught.value.problems
+
+
+def test_numbers_are_read_as_printed_in_the_plan(db):
+    data = good()
+    reqs = goal(data, 0, 0)["requirements"]
+    reqs[0]["target"] = "1.000"
+    reqs[1]["target"] = "13,75"
+    goal(data, 1, 1)["requirements"][0]["target"] = 4.0  # unquoted, YAML's way: kept as 4,0
+    checked = read_plan_file(dump(data))
+    first, second = checked["sections"][0]["goals"][0]["requirements"]
+    assert (first["target_value"], first["decimals"]) == (Decimal(1000), 0)
+    assert (second["target_value"], second["decimals"]) == (Decimal("13.75"), 2)
+    score = checked["sections"][1]["goals"][1]["requirements"][0]
+    assert (score["target_value"], score["decimals"]) == (Decimal("4.0"), 1)
+    assert (score["scale_min"], score["scale_max"]) == (1, 5)  # "på en skala fra 1-5"
+
+
+def test_a_goal_may_have_no_kind_and_its_figure_kind_defaults(db):
+    plan = load_test_plan()
+    assert plan.goals.get(number="C").kind == ""
+    assert plan.goals.get(number="A").requirements.get().figure_kind == "running_total"
+
+
+def test_target_lines_keep_the_unit_beside_its_words(db):
+    from goals.figures import quarter_target_line
+
+    plan = load_reference("adst-2024.yaml")
+    score = plan.goals.get(number="2.2").requirements.get()
+    assert quarter_target_line(score, 1) == "mindst 4,0 point på en skala fra 1-5"
+    complaints = plan.goals.get(number="1.3").requirements.get(number="1)")
+    assert quarter_target_line(complaints, 1) == "højst 50 klager pr. måned"
+    days = plan.goals.get(number="4.1").requirements.get()
+    assert quarter_target_line(days, 4).startswith(
+        "mindst 5 dages målrettet faglig udvikling i gennemsnit pr. medarbejder"
+    )
+
+
+def test_two_thresholds_in_one_requirement_are_imported_as_its_parts(db):
+    plan = load_test_plan()
+    both = plan.goals.get(number="C").requirements.get(text__startswith="Tilfredsheden er min.")
+    assert both.measure == "parts"
+    assert [(p.label, p.comparator, p.target_value, p.decimals) for p in both.parts.all()] == [
+        ("telefon", "at_least", Decimal("4.0"), 1),
+        ("mail", "at_least", Decimal("3.2"), 1),
+    ]

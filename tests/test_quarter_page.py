@@ -17,6 +17,7 @@ from goals.models import (
     Requirement,
     StatusEntry,
 )
+from tests.helpers import EXPLAINED
 
 
 @pytest.fixture
@@ -31,10 +32,6 @@ def threshold(goal):
         target_value=Decimal("95"),
         unit=Requirement.Unit.PERCENT,
     )
-
-
-# A goal's cause, consequence and action, which a yellow or red status needs.
-EXPLAINED = {"cause": "Ferie", "consequence": "Lidt forsinket", "action": "Vikar"}
 
 
 def url(plan, quarter=2, name="quarter"):
@@ -84,9 +81,7 @@ def test_danish_decimals_are_saved_and_shown_back(client, alice, plan, goal, thr
     client.force_login(alice)
     response = client.post(
         url(plan),
-        form_data(
-            goal, threshold, status="green", req_result_value="95,5", req_ytd_value="96,25"
-        ),
+        form_data(goal, threshold, status="green", req_result_value="95,5", req_ytd_value="96,25"),
     )
     assert response.status_code == 302
     entry = StatusEntry.objects.get(requirement=threshold)

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from goals import services
 from goals.demo import load_follow_up
+from goals.figures import figure_text
 from goals.models import (
     Fulfilment,
     GoalVerdict,
@@ -28,7 +29,6 @@ from goals.models import (
     ReportState,
     StatusEntry,
 )
-from goals.figures import figure_text
 from reporting import documents
 from reporting.models import RenderedPdf, ReportJob
 from tests.conftest import load_reference, member
@@ -573,7 +573,9 @@ def test_a_failed_job_says_so(adst, client_admin):
 
 def test_numbers_use_danish_format(adst):
     report = documents.follow_up(adst, 1)
-    texts = [line.text for row in report.rows for c in row.quarters for line in c.lines if line.value]
+    texts = [
+        line.text for row in report.rows for c in row.quarters for line in c.lines if line.value
+    ]
     assert texts
     assert all(re.fullmatch(r"\d{1,3}(,\d+)? \S.*", t) for t in texts), texts
     assert any("," in t for t in texts)

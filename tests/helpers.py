@@ -1,0 +1,37 @@
+"""Helpers shared by the tests: plan files of the tests' own, and the quarter page's input."""
+
+from pathlib import Path
+
+from django.urls import reverse
+
+from goals.planfile import import_plan, read_plan_file
+
+TEST_PLANS = Path(__file__).resolve().parent / "plans"
+
+# A goal's cause, consequence and action, which a yellow or red status needs.
+EXPLAINED = {"cause": "Ferie i kvartalet", "consequence": "Lidt forsinket", "action": "Vikar"}
+
+
+def load_test_plan(name="figures-2025.yaml"):
+    """A plan of the tests' own (tests/plans/), imported."""
+    return import_plan(read_plan_file((TEST_PLANS / name).read_bytes()))
+
+
+def requirement_of(plan, goal_number, text_start):
+    """A requirement (or part) of the plan found by its goal and the start of its text."""
+    return plan.goals.get(number=goal_number).requirements.get(text__startswith=text_start)
+
+
+def quarter_url(plan, quarter):
+    return reverse("goals:quarter", args=[plan.institution.short_name, plan.year, quarter])
+
+
+def quarter_data(version=0, button="save", requirements=None, goals=None):
+    """The quarter page's POST data: `requirements` maps a requirement to its fields
+    ({"result_value": "7,1"}), `goals` a goal to its; everything else is left blank."""
+    data = {"action": button, "version": str(version)}
+    for requirement, fields in (requirements or {}).items():
+        data.update({f"r{requirement.pk}-{name}": value for name, value in fields.items()})
+    for goal, fields in (goals or {}).items():
+        data.update({f"g{goal.pk}-{name}": value for name, value in fields.items()})
+    return data
