@@ -332,6 +332,43 @@ class EntryForm(forms.Form):
         return f"row-{self.prefix}"
 
 
+def quarter_forms(plan, quarter, rows, data=None, submitting=False):
+    """One form per goal and per due requirement (per part, where it has parts), kept on the
+    page's rows; returns them all, each goal's requirements' before the goal's own."""
+    found = []
+
+    def form_for(goal, row, **extra):
+        return EntryForm(
+            data,
+            goal=goal,
+            plan=plan,
+            quarter=quarter,
+            submitting=submitting,
+            entry=row.entry,
+            **extra,
+        )
+
+    for _section, goal_rows in rows:
+        for goal_row in goal_rows:
+            goal = goal_row.goal
+            requirement_forms = []
+            for row in goal_row.requirements:
+                pieces = row.parts or [row]
+                for piece in pieces:
+                    piece.form = form_for(
+                        goal,
+                        piece,
+                        requirement=piece.requirement,
+                        previous_total=piece.previous_total,
+                    )
+                requirement_forms.append([piece.form for piece in pieces])
+            goal_row.form = form_for(
+                goal, goal_row, requirement_forms=requirement_forms, carried=goal_row.carried
+            )
+            found += goal_row.forms
+    return found
+
+
 class YearEndForm(forms.Form):
     """The year-end verdicts of a plan: each requirement met or not, each goal's final verdict.
 
@@ -390,6 +427,15 @@ class YearEndForm(forms.Form):
                     % {"rule": Fulfilment(rule).label.lower()},
                 )
         return data
+
+
+class FiguresUploadForm(forms.Form):
+    """A quarter's figures workbook, filled in (goals.workbook)."""
+
+    file = forms.FileField(
+        label=_("Udfyldt talark (.xlsx)"),
+        help_text=_("Hent arket ovenfor, udfyld det, og læs det ind her. Det gemmes som kladde."),
+    )
 
 
 class ReviewForm(forms.Form):

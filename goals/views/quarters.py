@@ -3,16 +3,20 @@
 import json
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from goals import services
-from goals.forms import EntryForm, ReviewForm
+from goals.forms import FiguresUploadForm, ReviewForm, quarter_forms
 from goals.models import QuarterReport, Status
 from goals.permissions import REPORT, REVIEW, plan_access, take_unsaved_input
 from goals.selectors import quarter_rows
+from goals.workbook import FiguresFileError, figures_workbook, file_name, import_figures
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 SAVE, SUBMIT = "save", "submit"
 
@@ -20,43 +24,6 @@ SAVE, SUBMIT = "save", "submit"
 def _check_quarter(quarter):
     if quarter not in (1, 2, 3, 4):
         raise Http404
-
-
-def _forms(plan, quarter, rows, data=None, submitting=False):
-    """One form per goal and per due requirement (per part, where it has parts), kept on the
-    page's rows; returns them all, each goal's requirements' before the goal's own."""
-    forms = []
-
-    def form_for(goal, row, **extra):
-        return EntryForm(
-            data,
-            goal=goal,
-            plan=plan,
-            quarter=quarter,
-            submitting=submitting,
-            entry=row.entry,
-            **extra,
-        )
-
-    for _section, goal_rows in rows:
-        for goal_row in goal_rows:
-            goal = goal_row.goal
-            requirement_forms = []
-            for row in goal_row.requirements:
-                pieces = row.parts or [row]
-                for piece in pieces:
-                    piece.form = form_for(
-                        goal,
-                        piece,
-                        requirement=piece.requirement,
-                        previous_total=piece.previous_total,
-                    )
-                requirement_forms.append([piece.form for piece in pieces])
-            goal_row.form = form_for(
-                goal, goal_row, requirement_forms=requirement_forms, carried=goal_row.carried
-            )
-            forms += goal_row.forms
-    return forms
 
 
 @plan_access(post_right=REPORT, keep_input=True)
@@ -78,7 +45,7 @@ def quarter_page(request, plan, quarter):
             ),
         )
     action = (data or {}).get("action", SAVE)
-    forms = _forms(plan, quarter, rows, data, submitting=action == SUBMIT)
+    forms = quarter_forms(plan, quarter, rows, data, submitting=action == SUBMIT)
     if data is not None:
         try:
             sent_version = int(data.get("version", ""))
@@ -124,6 +91,11 @@ def quarter_page(request, plan, quarter):
     elif data is not None:
         version = sent_version
 
+    return _render(request, plan, quarter, report, rows, forms, version, conflict=conflict)
+
+
+def _render(request, plan, quarter, report, rows, forms, version, conflict=None, problems=()):
+    editable = plan.rights[REPORT] and (report is None or report.is_editable)
     if not editable:
         for form in forms:
             form.disable()
@@ -139,12 +111,61 @@ def quarter_page(request, plan, quarter):
             "editable": editable,
             "version": version,
             "conflict": conflict,
+            "workbook_problems": problems,
             "deadline": plan.deadline_for(quarter),
             "overdue": plan.is_overdue(quarter, report),
             "invalid_forms": [form for form in forms if form.is_bound and form.errors],
             "status_labels_json": json.dumps({s.value: str(s.label) for s in Status}),
         },
     )
+
+
+@plan_access()
+def quarter_workbook(request, plan, quarter):
+    """The quarter's figures as a workbook to fill in (see docs/figures-format.md)."""
+    _check_quarter(quarter)
+    response = HttpResponse(figures_workbook(plan, quarter), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{file_name(plan, quarter)}"'
+    return response
+
+
+@require_POST
+@plan_access(REPORT)
+def quarter_upload(request, plan, quarter):
+    """A filled-in figures workbook, saved as the quarter's draft, or its problems shown."""
+    _check_quarter(quarter)
+    form = FiguresUploadForm(request.POST, request.FILES)
+    problems, conflict = [], None
+    if not form.is_valid():
+        problems = [error for errors in form.errors.values() for error in errors]
+    else:
+        try:
+            result = import_figures(
+                form.cleaned_data["file"].read(), user=request.user, plan=plan, quarter=quarter
+            )
+        except FiguresFileError as exc:
+            problems = [str(problem) for problem in exc.problems]
+        except services.ConcurrentEdit as exc:
+            conflict = exc
+        except services.ServiceError as exc:
+            problems = [exc.message]
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Tallene fra filen er gemt som kladde (%(count)d værdi ændret).",
+                    "Tallene fra filen er gemt som kladde (%(count)d værdier ændret).",
+                    result.changed,
+                )
+                % {"count": result.changed},
+            )
+            return redirect("goals:quarter", plan.institution.short_name, plan.year, quarter)
+    messages.error(request, _("Intet fra filen er gemt."))
+    report = QuarterReport.objects.filter(plan=plan, quarter=quarter).first()
+    rows = quarter_rows(plan, quarter)
+    forms = quarter_forms(plan, quarter, rows)
+    version = report.version if report else 0
+    return _render(request, plan, quarter, report, rows, forms, version, conflict, problems)
 
 
 @require_POST
