@@ -190,9 +190,46 @@ class SeriesPointInline(admin.TabularInline):
     extra = 0
 
 
+# A requirement's fields as the admin shows them, how its figure runs through the year too.
+REQUIREMENT_FIELDS = [
+    ("number", "order", "measure"),
+    ("part_of", "label"),
+    "text",
+    ("comparator", "target_value", "unit", "unit_text"),
+    ("figure_kind", "runs_as", "decimals"),
+    ("scale_min", "scale_max"),
+    ("deadline", "deadline_text"),
+    ("reference", "reference_value"),
+    ("reporting_quarters", "precondition"),
+]
+
+
+class RequirementFields:
+    """What the requirement admin and the goal's inline of requirements share."""
+
+    fields = REQUIREMENT_FIELDS
+    readonly_fields = ["runs_as"]
+
+    @admin.display(description=_("tallet over året (gældende)"))
+    def runs_as(self, requirement):
+        """The figure kind in effect: the one set, or the default its unit and measure give."""
+        kind = requirement.over_year
+        return Requirement.FigureKind(kind).label if kind else "–"
+
+
 @admin.register(Requirement)
-class RequirementAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "measure", "comparator", "target_value", "unit", "deadline"]
+class RequirementAdmin(RequirementFields, admin.ModelAdmin):
+    list_display = ["__str__", "measure", "comparator", "target_value", "unit", "figure_kind"]
+    fields = ["goal", *REQUIREMENT_FIELDS]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A part belongs to a requirement of the same goal.
+        if db_field.name == "part_of":
+            object_id = request.resolver_match.kwargs.get("object_id")
+            goal = Requirement.objects.filter(pk=object_id).values("goal")
+            kwargs["queryset"] = Requirement.objects.filter(goal__in=goal, part_of=None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     list_filter = ["measure", "unit", "goal__plan__year", "goal__plan__institution"]
     search_fields = ["text", "number", "goal__number", "goal__title"]
     ordering = ["goal__plan", "goal__order", "order"]
@@ -200,19 +237,18 @@ class RequirementAdmin(admin.ModelAdmin):
     inlines = [QuarterTargetInline, SeriesPointInline]
 
 
-class RequirementInline(admin.StackedInline):
+class RequirementInline(RequirementFields, admin.StackedInline):
     model = Requirement
     extra = 0
     ordering = ["order"]
     show_change_link = True
-    fields = [
-        ("number", "order", "measure"),
-        "text",
-        ("comparator", "target_value", "unit", "unit_text"),
-        ("deadline", "deadline_text"),
-        ("reference", "reference_value"),
-        ("reporting_quarters", "precondition"),
-    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A part belongs to a requirement of the same goal.
+        if db_field.name == "part_of":
+            goal_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Requirement.objects.filter(goal_id=goal_id, part_of=None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Goal)

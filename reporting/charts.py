@@ -12,10 +12,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from goals.models import Status
+from goals.models import STATUS_SYMBOLS, Status
 from goals.numbers import format_number
 
-SYMBOLS = {Status.GREEN: "✓", Status.YELLOW: "!", Status.RED: "✕"}
 FILLS = {Status.GREEN: "#146c43", Status.YELLOW: "#ffc107", Status.RED: "#b02a37"}
 TEXT_ON = {Status.GREEN: "#fff", Status.YELLOW: "#000", Status.RED: "#fff"}
 DASHES = {Status.GREEN: "", Status.YELLOW: "8 4", Status.RED: "2 3"}
@@ -101,7 +100,7 @@ def _legend(chart_id, lines=False):
     items = []
     x = LEFT
     for status in ORDER:
-        label = f"{SYMBOLS[status]} {Status(status).label}"
+        label = f"{STATUS_SYMBOLS[status]} {Status(status).label}"
         if lines:
             key = format_html(
                 '<line x1="{x1}" y1="16" x2="{x2}" y2="16" stroke="{c}" stroke-width="2.5" '
@@ -210,7 +209,7 @@ def distribution_chart(totals, chart_id, title):
                         y=f"{y + h / 2 + 4:.1f}",
                         c=TEXT_ON[status],
                         bg=FILLS[status],
-                        symbol=SYMBOLS[status],
+                        symbol=STATUS_SYMBOLS[status],
                         count=count,
                     )
                 )
@@ -220,7 +219,7 @@ def distribution_chart(totals, chart_id, title):
         % {"quarter": quarter_label(t["quarter"]), **{s.value: t[s] for s in ORDER}}
         for t in totals
     )
-    headers = [_("Kvartal")] + [f"{SYMBOLS[s]} {Status(s).label}" for s in ORDER]
+    headers = [_("Kvartal")] + [f"{STATUS_SYMBOLS[s]} {Status(s).label}" for s in ORDER]
     headers += [_("Uden status"), _("I alt")]
     rows = [
         [quarter_label(t["quarter"])]
@@ -295,7 +294,7 @@ def trend_chart(totals, chart_id, title):
         }
         for t, share in zip(totals, shares, strict=True)
     )
-    headers = [_("Kvartal")] + [f"{SYMBOLS[s]} {Status(s).label}" for s in ORDER]
+    headers = [_("Kvartal")] + [f"{STATUS_SYMBOLS[s]} {Status(s).label}" for s in ORDER]
     rows = [
         [quarter_label(t["quarter"])] + [_share_text(share[s]) for s in ORDER]
         for t, share in zip(totals, shares, strict=True)
@@ -313,5 +312,5 @@ def legend_items():
     return format_html_join(
         " ",
         '<span class="status status-{}"><span aria-hidden="true">{}</span> {}</span>',
-        ((s, SYMBOLS[s], Status(s).label) for s in ORDER),
+        ((s, STATUS_SYMBOLS[s], Status(s).label) for s in ORDER),
     )

@@ -50,6 +50,7 @@ from goals.selectors import (
     group_by_section,
     latest_statuses,
 )
+from reporting.selectors import status_totals
 
 TROUBLE = (Status.YELLOW, Status.RED)
 
@@ -265,18 +266,12 @@ def _grouped(rows):
 
 def _status_totals(rows, quarter):
     """Goals by status per quarter up to the report's, in the charts' shape."""
-    totals = []
+    per_quarter = []
     for q in QUARTERS[:quarter]:
         counts = Counter(row.quarters[q - 1].status for row in rows if row.quarters[q - 1].status)
         due = sum(1 for row in rows if row.goal.is_due_in(q))
-        totals.append(
-            {
-                "quarter": q,
-                **{s.value: counts[s] for s in Status},
-                "none": max(0, due - sum(counts.values())),
-            }
-        )
-    return totals
+        per_quarter.append((q, counts, due - sum(counts.values())))
+    return status_totals(per_quarter)
 
 
 @dataclass

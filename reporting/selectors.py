@@ -316,19 +316,30 @@ def sort_rows(rows, sort):
     return sorted(rows, key=key, reverse=sort.startswith("-"))
 
 
-def status_totals(rows):
-    """Per quarter, the number of goals of each status and without one, summed over rows."""
-    totals = []
+def status_totals(quarters):
+    """Goals of each status per quarter and due goals without one: what the charts draw.
+
+    `quarters` yields (quarter, counts, without): the number of goals of each status (a
+    mapping) and of due goals without a status yet. Every chart's figures come from here.
+    """
+    return [
+        {
+            "quarter": quarter,
+            **{s.value: counts.get(s, 0) for s in STATUSES},
+            "none": max(0, without),
+        }
+        for quarter, counts, without in quarters
+    ]
+
+
+def overview_totals(rows):
+    """The overview's rows summed per quarter, for its charts."""
+    per_quarter = []
     for quarter in QUARTERS:
         cells = [row.cell(quarter) for row in rows]
-        totals.append(
-            {
-                "quarter": quarter,
-                **{s.value: sum(c.count(s) for c in cells) for s in STATUSES},
-                "none": sum(c.without_status for c in cells if c.due),
-            }
-        )
-    return totals
+        counts = {s: sum(c.count(s) for c in cells) for s in STATUSES}
+        per_quarter.append((quarter, counts, sum(c.without_status for c in cells if c.due)))
+    return status_totals(per_quarter)
 
 
 # --- needs attention -----------------------------------------------------------------
@@ -459,7 +470,7 @@ def plan_status_totals(plan, rows, reports, today=None):
     `rows` are the PlanGoalRows of `goals.selectors.plan_overview`; `reports` its four reports.
     """
     today = today or timezone.localdate()
-    totals = []
+    per_quarter = []
     for quarter in QUARTERS:
         statuses = Counter(
             cell.entry.status
@@ -468,11 +479,5 @@ def plan_status_totals(plan, rows, reports, today=None):
         )
         started = reports[quarter - 1] is not None or plan.quarter_end(quarter) < today
         due = sum(1 for row in rows if row.goal.is_due_in(quarter))
-        totals.append(
-            {
-                "quarter": quarter,
-                **{s.value: statuses[s] for s in STATUSES},
-                "none": max(0, due - sum(statuses.values())) if started else 0,
-            }
-        )
-    return totals
+        per_quarter.append((quarter, statuses, due - sum(statuses.values()) if started else 0))
+    return status_totals(per_quarter)

@@ -54,7 +54,7 @@ def overview(request, ministry):
     form = _filter_form(request, ministry, with_sort=True)
     filters = form.filters()
     rows = selectors.ministry_overview(ministry, filters)
-    totals = selectors.status_totals(rows)
+    totals = selectors.overview_totals(rows)
     sort = form.sort
     columns = [("institution", _("Institution"))]
     quarters = [filters.quarter] if filters.quarter else list(QUARTERS)

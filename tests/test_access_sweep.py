@@ -28,6 +28,9 @@ RULES = {
     "goals:home": (lambda o: {}, [200] * 6, None),
     "goals:plan_detail": (lambda o: PLAN, PLAN_VIEW, None),
     "goals:quarter": (lambda o: QUARTER, PLAN_VIEW, [302, 302, 404, 403, 404, 302]),
+    "goals:quarter_workbook": (lambda o: QUARTER, PLAN_VIEW, POST_ONLY),
+    # A POST without a file: the page with what is wrong (200), for those who may report.
+    "goals:quarter_upload": (lambda o: QUARTER, POST_ONLY, [302, 200, 404, 403, 404, 200]),
     "goals:approve": (lambda o: QUARTER, POST_ONLY, [302, 403, 404, 302, 404, 302]),
     "goals:return": (lambda o: QUARTER, POST_ONLY, [302, 403, 404, 302, 404, 302]),
     "goals:reopen": (lambda o: QUARTER, POST_ONLY, [302, 403, 404, 302, 404, 302]),

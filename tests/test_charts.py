@@ -2,7 +2,8 @@
 
 import xml.etree.ElementTree as ET
 
-from reporting.charts import SYMBOLS, distribution_chart, legend_items, trend_chart
+from goals.models import STATUS_SYMBOLS as SYMBOLS
+from reporting.charts import distribution_chart, legend_items, trend_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -5,6 +5,7 @@ The models live in modules by subject; everything is imported from here
 """
 
 from goals.models.choices import (
+    STATUS_SYMBOLS,
     Comparator,
     FigureKind,
     Fulfilment,
@@ -57,6 +58,7 @@ from goals.models.plans import (
 __all__ = [
     "QUARTERS",
     "QUARTER_SETS",
+    "STATUS_SYMBOLS",
     "Comparator",
     "FigureKind",
     "Fulfilment",

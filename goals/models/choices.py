@@ -77,6 +77,10 @@ class Status(models.TextChoices):
     GREEN = "green", _("Grøn")
 
 
+# A status is never told by colour alone: every page, chart and report shows its symbol too.
+STATUS_SYMBOLS = {Status.GREEN: "✓", Status.YELLOW: "!", Status.RED: "✕"}
+
+
 class Fulfilment(models.TextChoices):
     """A year-end verdict (opfyldt / delvist opfyldt / ikke opfyldt)."""
 

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from goals.figures import figure_text, quarter_target_line, takes_number
-from goals.models import Measure, Status
+from goals.models import STATUS_SYMBOLS, Measure, Status
 from goals.numbers import format_number
 
 register = template.Library()
@@ -51,8 +51,6 @@ def bound_field(form, name):
     """A form's field by a name made at run time: {{ form|bound_field:goal.verdict_field }}."""
     return form[name]
 
-
-STATUS_SYMBOLS = {"green": "✓", "yellow": "!", "red": "✕"}
 
 STATE_BADGES = {
     "approved": "text-bg-success",

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from goals import services
 from goals.forms import FiguresUploadForm, ReviewForm, quarter_forms
@@ -120,6 +120,7 @@ def _render(request, plan, quarter, report, rows, forms, version, conflict=None,
     )
 
 
+@require_GET
 @plan_access()
 def quarter_workbook(request, plan, quarter):
     """The quarter's figures as a workbook to fill in (see docs/figures-format.md)."""

@@ -14,9 +14,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _lazy
 
-from goals.models import GoalKind, Status
+from goals.models import STATUS_SYMBOLS, GoalKind, Status
 from goals.numbers import format_number
-from goals.templatetags.goals_extras import STATE_BADGES, STATUS_SYMBOLS
+from goals.templatetags.goals_extras import STATE_BADGES
 from goals.urls import quarter_url
 from reporting.selectors import STATE_LABELS, STATUSES
 
