@@ -12,12 +12,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from goals.generate import InstitutionName, generate_ministry, goal_entry, worst
+from goals.figures import is_running_total, propose, quarter_target, takes_number
+from goals.generate import InstitutionName, generate_ministry, goal_entry
 from goals.models import (
     Comparator,
     HistoryRecord,
     Institution,
-    Measure,
     Membership,
     Ministry,
     Plan,
@@ -28,6 +28,8 @@ from goals.models import (
     quarter_end,
 )
 from goals.planfile import import_plan, parse_plan_text, read_plan_file
+from goals.scoring import goal_status
+from goals.selectors import goals_with_requirements
 
 PLAN_DIR = Path(settings.BASE_DIR) / "fixtures" / "plans"
 DEMO_PASSWORD = "mrplan-demo-2024"
@@ -155,8 +157,9 @@ def load_follow_up(plan, states, users):
         users["admin"],
     )
     reviewer = users.get("skm-departement") if plan.ministry.short_name == "SKM" else None
-    goals = list(plan.goals.prefetch_related("requirements").order_by("order"))
+    goals = list(goals_with_requirements(plan))
     counter = 0
+    running = {}  # each running total's sum so far
     for quarter, state in states.items():
         report, created = QuarterReport.objects.get_or_create(
             plan=plan, quarter=quarter, defaults={"state": state}
@@ -182,40 +185,39 @@ def load_follow_up(plan, states, users):
                 if not requirement.is_due_in(quarter):
                     continue
                 counter += 1
-                entry = _requirement_entry(report, goal, requirement, quarter_end, counter)
+                entry = _requirement_entry(report, goal, requirement, quarter_end, counter, running)
                 entry.updated_by = reporter
                 statuses.append(entry.status)
-                if entry.result_value is not None:
-                    entries.append(entry)
-            entries.append(goal_entry(report, goal, worst(statuses), updated_by=reporter))
+                entries.append(entry)
+            status = goal_status(goal.fulfilment_rule, goal.required_count, statuses)
+            entries.append(goal_entry(report, goal, status or Status.GREEN, updated_by=reporter))
         StatusEntry.objects.bulk_create(entries)
         _record_history(plan, report, entries, reporter, reviewer, moment)
 
 
-def _requirement_entry(report, goal, requirement, quarter_end, counter):
-    """A requirement's result for the quarter: a number near its target, or a text."""
-    if requirement.measure == Measure.THRESHOLD and requirement.target_value is not None:
+def _requirement_entry(report, goal, requirement, quarter_end, counter, running):
+    """A requirement's result for the quarter: a number near its target with the status it
+    gives, as the quarter page would propose it, or a text. A running total's amounts add up
+    to its total so far, which is what lies near the target."""
+    quarter = report.quarter
+    target = quarter_target(requirement, quarter)
+    if takes_number(requirement) and target is not None:
         deviation = Decimal(str(DEVIATIONS[counter % len(DEVIATIONS)]))
-        target = requirement.target_value
         worse_is_higher = requirement.comparator == Comparator.AT_MOST
         factor = 1 - deviation / 100 if worse_is_higher else 1 + deviation / 100
-        value = (target * factor).quantize(Decimal("0.1"))
+        places = Decimal(1).scaleb(-max(1, requirement.decimals))
+        figure = (target.value * factor).quantize(places)
         if requirement.unit == "pct":
-            value = min(value, Decimal(100))
-        met = value <= target if worse_is_higher else value >= target
-        if met:
-            status = Status.GREEN
-        elif abs(deviation) <= 2:
-            status = Status.YELLOW
-        else:
-            status = Status.RED
+            figure = min(figure, Decimal(100))
+        tolerance = report.plan.status_tolerance
+        proposal = propose(requirement, target, figure, tolerance)
+        values = {"result_value": figure}
+        if is_running_total(requirement):
+            previous = running.get(requirement.pk, Decimal(0))
+            running[requirement.pk] = figure
+            values = {"result_value": figure - previous, "ytd_value": figure}
         return StatusEntry(
-            report=report,
-            goal=goal,
-            requirement=requirement,
-            result_value=value,
-            ytd_value=value,
-            status=status,
+            report=report, goal=goal, requirement=requirement, status=proposal.status, **values
         )
     if requirement.deadline and requirement.deadline <= quarter_end:
         text = f"Gennemført {requirement.deadline:%d.%m.%Y}."

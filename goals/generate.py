@@ -14,7 +14,7 @@ deadline day has (approved, submitted, draft, returned, not started).
 import datetime
 import random
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery, Value
@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from goals.models import (
     Comparator,
+    FigureKind,
     Goal,
     GoalKind,
     GoalVerdict,
@@ -43,6 +44,7 @@ from goals.models import (
     Unit,
     quarter_end,
 )
+from goals.numbers import format_number
 from goals.scoring import STATUS_VERDICT
 
 BEACONS = [
@@ -226,7 +228,7 @@ def _generate_year(
     goals_by_plan = {}
     for goal in goals:
         goals_by_plan.setdefault(goal.plan_id, []).append(goal)
-    entries, history, last_status = [], [], {}
+    entries, history, last_status, running = [], [], {}, {}
     for report in reports:
         for goal in goals_by_plan[report.plan_id]:
             if not goal.is_due_in(report.quarter):
@@ -235,7 +237,7 @@ def _generate_year(
             for requirement in requirements_by_goal.get(goal.pk, []):
                 status = _draw(rng, REQUIREMENT_STATUS_WEIGHTS)
                 statuses.append(status)
-                entries.append(_requirement_entry(rng, report, goal, requirement, status))
+                entries.append(_requirement_entry(rng, report, goal, requirement, status, running))
             status = worst(statuses)
             entries.append(goal_entry(report, goal, status))
             last_status[goal.pk] = status
@@ -312,6 +314,20 @@ def _requirement(goal, index, year):
             deadline=datetime.date(year, 9, 30),
             deadline_text=f"senest ved udgangen af 3. kvartal {year}",
         )
+    if index % 3 == 1 and goal.order % 4 == 0:
+        # Every fourth goal has an annual total: hours freed, which add up over the year.
+        hours = 4000 + 400 * (goal.order % 5)
+        return Requirement(
+            goal=goal,
+            number=number,
+            order=index + 1,
+            text=f"Digitale løsninger frigør samlet mindst {format_number(hours)} timer i året.",
+            measure=Measure.THRESHOLD,
+            comparator=Comparator.AT_LEAST,
+            target_value=Decimal(hours),
+            unit=Unit.HOURS,
+            figure_kind=FigureKind.RUNNING_TOTAL,
+        )
     target = Decimal(90 + (goal.order + index) % 9)
     return Requirement(
         goal=goal,
@@ -322,30 +338,47 @@ def _requirement(goal, index, year):
         comparator=Comparator.AT_LEAST,
         target_value=target,
         unit=Unit.PERCENT,
+        figure_kind=FigureKind.LEVEL,
     )
 
 
-def _requirement_entry(rng, report, goal, requirement, status):
+# How far a figure lies short of its target for each status drawn, in percent: green meets
+# it, yellow lies within the default 5 pct. tolerance, red beyond it.
+SHORTFALL = {Status.GREEN: (-2, 0), Status.YELLOW: (0.5, 4.5), Status.RED: (6, 15)}
+
+
+def _requirement_entry(rng, report, goal, requirement, status, running):
+    """A requirement's entry in a report, with a figure that gives the status drawn.
+
+    A running total's amounts add up: `running` keeps each one's total so far, as the
+    reports are made in quarter order.
+    """
     if requirement.measure != Measure.THRESHOLD:
         text = "Arbejdet forløber efter planen." if status == Status.GREEN else "Forsinket."
         return StatusEntry(
             report=report, goal=goal, requirement=requirement, result_text=text, status=status
         )
-    target = requirement.target_value
-    # Green meets the target; yellow lies within the default 5 pct. tolerance; red beyond it.
-    shortfall = {
-        Status.GREEN: -rng.uniform(0, 2),
-        Status.YELLOW: rng.uniform(0.5, 4.5),
-        Status.RED: rng.uniform(6, 15),
-    }[status]
-    value = min(Decimal(100), target * (1 - Decimal(str(round(shortfall, 1))) / 100))
-    value = value.quantize(Decimal("0.1"))
+    shortfall = Decimal(str(round(rng.uniform(*SHORTFALL[status]), 1)))
+    if requirement.figure_kind == FigureKind.RUNNING_TOTAL:
+        quarters = goal.quarters
+        expected = requirement.target_value * (quarters.index(report.quarter) + 1) / len(quarters)
+        total = (expected * (1 - shortfall / 100)).quantize(Decimal(1), ROUND_HALF_UP)
+        amount = total - running.get(requirement.pk, Decimal(0))
+        running[requirement.pk] = total
+        return StatusEntry(
+            report=report,
+            goal=goal,
+            requirement=requirement,
+            result_value=amount,
+            ytd_value=total,
+            status=status,
+        )
+    value = min(Decimal(100), requirement.target_value * (1 - shortfall / 100))
     return StatusEntry(
         report=report,
         goal=goal,
         requirement=requirement,
-        result_value=value,
-        ytd_value=value,
+        result_value=value.quantize(Decimal("0.1")),
         status=status,
     )
 

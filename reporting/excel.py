@@ -74,7 +74,8 @@ def follow_up_workbook(report):
 
     The second sheet has a row per requirement (per part of one measured in parts) and one
     for the goal's own result, found by the requirement itself, never by its printed label:
-    each quarter's figure beside its target, and the year to date beside its.
+    each quarter's figure (a running total's also its total so far) beside its target and
+    status, and the year to date beside its.
     """
     workbook = Workbook()
     quarter_headers = [_("%(quarter)d. kvartal") % {"quarter": q} for q in QUARTERS]
@@ -143,20 +144,26 @@ def follow_up_workbook(report):
 
     headers = [_("Mål"), _("Krav"), _("Resultatkrav"), _("Enhed")]
     for header in quarter_headers:
-        headers += [header, _("Mål %(quarter)s") % {"quarter": header.lower()}, _("Status")]
+        lower = header.lower()
+        headers += [
+            header,
+            _("I alt efter %(quarter)s") % {"quarter": lower},
+            _("Mål %(quarter)s") % {"quarter": lower},
+            _("Status"),
+        ]
     headers += [_("År til dato"), _("Mål år til dato")]
     figures = _sheet(
         workbook,
         _("Resultatkrav"),
         headers,
-        [8, 16, 56, 14] + [14, 22, 10] * 4 + [14, 22],
+        [8, 16, 56, 14] + [14, 14, 22, 10] * 4 + [14, 22],
     )
     for row in report.rows:
         own = [(column.text, column.status_label) for column in row.quarters]
         if any(text or status for text, status in own):
             cells = []
             for text, status in own + [("", "")] * (4 - len(own)):
-                cells += [text or None, None, str(status) or None]
+                cells += [text or None, None, None, str(status) or None]
             _append(figures, [row.goal.number, _("Målet samlet"), row.goal.title, None, *cells])
         ytd = {figure.requirement.pk: figure for figure in row.ytd}
         for requirement in row.measured:
@@ -171,6 +178,7 @@ def follow_up_workbook(report):
                 line = by_quarter.get(quarter)
                 cells += [
                     _figure(line),
+                    line.total if line and line.adds_up else None,
                     line.target_text if line and line.target_text else None,
                     str(line.status_label) if line and line.status else None,
                 ]
@@ -191,11 +199,10 @@ def follow_up_workbook(report):
 
 
 def _figure(line):
-    """A FigureLine as a cell: its number (a running total's total), else its text."""
+    """A FigureLine as a cell: the quarter's own number, else its text."""
     if line is None:
         return None
-    number = line.total if line.adds_up and line.total is not None else line.value
-    return number if number is not None else (line.text or None)
+    return line.value if line.value is not None else (line.text or None)
 
 
 def annual_workbook(report):

@@ -55,11 +55,29 @@ def test_generated_numbers_agree_with_the_status_they_carry(generated):
     assert len(entries) == 300
     for entry in entries:
         requirement, quarter = entry.requirement, entry.report.quarter
+        adds_up = requirement.over_year == "running_total"
         proposal = propose(
-            requirement, quarter_target(requirement, quarter), entry.result_value,
+            requirement, quarter_target(requirement, quarter),
+            entry.ytd_value if adds_up else entry.result_value,
             entry.report.plan.status_tolerance,
         )  # fmt: skip
         assert proposal.status == entry.status, (entry.result_value, entry.requirement.text)
+
+
+def test_generated_annual_totals_add_up_over_the_year(generated):
+    totals = StatusEntry.objects.filter(
+        report__plan__ministry=generated, requirement__figure_kind="running_total"
+    ).order_by("requirement", "report__quarter")
+    assert totals.exists()
+    by_requirement = {}
+    for entry in totals:
+        by_requirement.setdefault(entry.requirement_id, []).append(entry)
+    for entries in by_requirement.values():
+        running = 0
+        for entry in entries:
+            running += entry.result_value
+            assert entry.ytd_value == running
+            assert entry.result_value > 0
 
 
 def test_same_seed_gives_the_same_ministry(db):

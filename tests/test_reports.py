@@ -189,7 +189,10 @@ def test_follow_up_pdf_carries_every_goal_result_and_the_template_columns(
                 "afrapportering 2024 · 4. kvartal"
             ],
         ), number
-        assert in_order(page_text, FOLLOW_UP_HEADERS), number
+        # Every page of the table repeats its header row (the chart may end on a page of its
+        # own after the table).
+        holds_rows = any(squash(goal.title)[:25] in page_text for goal in adst.goals.all())
+        assert not holds_rows or in_order(page_text, FOLLOW_UP_HEADERS), number
         assert f"Side {number} af {len(pages)}" in page_text
         assert f"Dannet {today}" in page_text
     assert (
@@ -388,7 +391,7 @@ def test_follow_up_excel_holds_numbers_as_numbers(adst, client_admin):
     values = [
         row[column].value
         for row in figures.iter_rows(min_row=2)
-        for column in (4, 7, 10, 13)  # each quarter's figure, beside its target and status
+        for column in (4, 8, 12, 16)  # each quarter's figure, beside its total, target, status
         if row[column].value is not None
     ]
     numbers = [v for v in values if not isinstance(v, str)]
