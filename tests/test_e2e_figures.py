@@ -76,3 +76,23 @@ def test_numbers_typed_key_by_key_tick_the_status_they_give(live_server, request
     )
     assert page.locator(f"#id_r{hours.pk}-result_value").input_value() == "12.500"
     assert axe_violations(page) == ""
+
+
+def test_the_year_end_rule_follows_the_reviewers_ticks_before_saving(live_server, request):
+    require_chromium()
+    browser = request.getfixturevalue("browser")
+    plan = load_test_plan()
+    member("ruth", Membership.Role.REVIEWER, ministry=plan.ministry)
+    days = requirement_of(plan, "D", "Sagsbehandlingstiden")
+    letters = requirement_of(plan, "D", "Mindst 50 breve")
+    page = log_in(browser, live_server.url, "ruth", "pw-ruth-123")
+    page.goto(f"{live_server.url}/planer/FIG/2025/aarsafslutning/")
+    rule = page.locator(f"#goal-{days.goal_id} .rule-value")
+    assert rule.inner_text() == "afventer vurdering af alle krav"
+    page.select_option(f"#id_met_{days.pk}", "no")
+    assert rule.inner_text() == "afventer vurdering af alle krav"
+    page.select_option(f"#id_met_{letters.pk}", "yes")
+    assert rule.inner_text() == "Opfyldt"  # at least one of the two
+    page.select_option(f"#id_met_{letters.pk}", "no")
+    assert rule.inner_text() == "Ikke opfyldt"
+    assert axe_violations(page) == ""

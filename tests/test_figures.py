@@ -277,3 +277,16 @@ def test_the_year_figure_of_each_kind_without_the_database():
     reported = year_figure(Requirement("level"), {3: Entry(D(9), D(8))})
     assert (reported.value, reported.source) == (8, "ytd")
     assert year_figure(Requirement("single"), {}) is None
+
+
+def test_a_score_off_its_printed_scale_gets_a_message_on_its_field(client, fig, reporter):
+    survey = requirement_of(fig, "C", "Kundetilfredsheden")
+    assert (survey.scale_min, survey.scale_max) == (1, 5)  # from "på en skala fra 1-5"
+    response = client.post(
+        quarter_url(fig, 3),
+        quarter_data(requirements={survey: {"result_value": "38"}}, goals={survey.goal: {}}),
+    )
+    html = response.content.decode()
+    assert "Tallet skal ligge på skalaen fra 1 til 5." in html
+    assert 'value="38"' in html
+    assert not StatusEntry.objects.exists()

@@ -382,7 +382,7 @@ class Goal(models.Model):
         if self.fulfilment_rule != self.FulfilmentRule.AT_LEAST and self.required_count:
             errors["required_count"] = _("Antal krav bruges kun med reglen 'mindst K af N'.")
         if self.pk and self.required_count:
-            total = self.requirements.count()
+            total = self.requirements.filter(part_of=None).count()
             if self.required_count > total:
                 errors["required_count"] = _(
                     "Målet har kun %(total)d resultatkrav; der kan ikke kræves %(k)d."
