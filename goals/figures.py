@@ -393,7 +393,7 @@ class FigureLine:
     @property
     def shown(self):
         """The figure as a quarter's column shows it: a running total with its sum so far."""
-        if self.adds_up and self.total_text and self.text:
+        if self.adds_up and self.total_text and self.text and self.total != self.value:
             return _("%(amount)s, i alt %(total)s") % {
                 "amount": self.text,
                 "total": self.total_text,

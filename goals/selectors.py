@@ -20,6 +20,7 @@ from goals.figures import (
 )
 from goals.models import (
     QUARTERS,
+    FigureKind,
     Fulfilment,
     GoalVerdict,
     Plan,
@@ -335,8 +336,11 @@ def _year_end_row(requirement, entries, verdict):
         target = target_text(part, year_target(part))
         if target:
             targets.append(f"{part.label}: {target}" if part.part_of_id else target)
+    early = [(part, figure) for part, figure in figures if figure and not _final(part, figure)]
     if verdict is not None:
         prefill, why = verdict.met, _("Afgjort ved årsafslutningen.")
+    elif early:
+        prefill, why = None, _early_why(early)
     elif mets and all(met is not None for met in mets):
         prefill = all(mets)
         why = _prefill_why(figures, prefill)
@@ -345,6 +349,23 @@ def _year_end_row(requirement, entries, verdict):
     return YearEndRequirementRow(
         requirement, "; ".join(targets), lines, figures, prefill, why, verdict
     )
+
+
+def _final(requirement, figure):
+    """Whether a year's figure is the year's: a single measurement whenever it was taken,
+    anything else once its requirement's last reporting quarter is in."""
+    return requirement.over_year == FigureKind.SINGLE or figure.quarter == requirement.quarters[-1]
+
+
+def _early_why(early):
+    said = "; ".join(
+        _("%(figure)s til og med %(quarter)d. kvartal")
+        % {"figure": figure_text(part, figure.value, short=True), "quarter": figure.quarter}
+        for part, figure in early
+    )
+    return _("Intet forslag endnu: årets tal er kun opgjort for en del af året (%(figures)s).") % {
+        "figures": said
+    }
 
 
 def _prefill_why(figures, met):

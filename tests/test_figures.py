@@ -290,3 +290,13 @@ def test_a_score_off_its_printed_scale_gets_a_message_on_its_field(client, fig, 
     assert "Tallet skal ligge på skalaen fra 1 til 5." in html
     assert 'value="38"' in html
     assert not StatusEntry.objects.exists()
+
+
+def test_the_year_end_waits_for_the_years_figure_before_proposing(client, fig, reporter):
+    total = requirement_of(fig, "A", "Der inddrives")
+    enter(client, fig, total, ["7,1"])
+    met, page = prefill_of(client, fig, total)
+    assert met == ""
+    assert "Intet forslag endnu: årets tal er kun opgjort for en del af året" in (
+        page.content.decode()
+    )

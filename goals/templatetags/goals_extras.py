@@ -148,11 +148,16 @@ def result_cell(cell):
         )
     if entry and entry.result_text:
         parts.append(f'<span class="d-block pre-line">{_short(entry.result_text, 160)}</span>')
+    # A goal measured by one requirement needs no name beside its figure.
+    named = len(cell.lines) > 1
     for line in cell.lines:
         value = escape(line.shown) if line.value is not None else _short(line.shown or "–", 80)
-        target = (
-            f' <span class="target">({escape(line.target_text)})</span>' if line.target_text else ""
-        )
+        target = ""
+        if line.target_short:
+            target = (
+                f' <span class="target">({labels["target"]} {escape(line.target_short)})</span>'
+            )
+        name = f"{escape(line.name)} " if named else ""
         status = ""
         if line.status:
             status = (
@@ -160,7 +165,7 @@ def result_cell(cell):
                 f'<span class="req-status req-status-{line.status}" aria-hidden="true">'
                 f"{STATUS_SYMBOLS[line.status]}</span>"
             )
-        parts.append(f'<span class="d-block">{escape(line.name)} {value}{target}{status}</span>')
+        parts.append(f'<span class="d-block">{name}{value}{target}{status}</span>')
     if not parts:
         parts.append(
             f'<span aria-hidden="true">–</span>'
@@ -174,6 +179,7 @@ def _status_labels(language):
     return {
         **{s.value: escape(str(s.label)) for s in Status},
         "nothing": escape(_("Intet indberettet")),
+        "target": escape(_("mål")),
     }
 
 
