@@ -93,6 +93,27 @@ def dave(db):
 
 
 @pytest.fixture
+def fig(db):
+    """The tests' own plan (tests/plans/figures-2025.yaml), unlike the reference plans."""
+    from tests.helpers import load_test_plan
+
+    return load_test_plan()
+
+
+@pytest.fixture
+def rita(fig):
+    """A reporter of the tests' own plan's institution."""
+    return member("rita", Membership.Role.REPORTER, institution=fig.institution)
+
+
+@pytest.fixture
+def reporter(rita, client):
+    """rita, logged in on the test client."""
+    client.force_login(rita)
+    return rita
+
+
+@pytest.fixture
 def admin_user_(db):
     return get_user_model().objects.create_superuser("root", password="pw-root-123")
 

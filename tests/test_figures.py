@@ -17,25 +17,12 @@ from goals.scoring import goal_status
 from tests.conftest import member
 from tests.helpers import (
     EXPLAINED,
-    load_test_plan,
     quarter_data,
     quarter_url,
     requirement_of,
 )
 
 D = Decimal
-
-
-@pytest.fixture
-def fig(db):
-    return load_test_plan()
-
-
-@pytest.fixture
-def reporter(fig, client):
-    user = member("rita", Membership.Role.REPORTER, institution=fig.institution)
-    client.force_login(user)
-    return user
 
 
 def enter(client, plan, requirement, figures, field="result_value"):

@@ -13,17 +13,7 @@ from openpyxl import load_workbook
 from goals.models import HistoryRecord, Membership, QuarterReport, ReportState, StatusEntry
 from goals.workbook import HEADERS
 from tests.conftest import member
-from tests.helpers import load_test_plan, quarter_data, quarter_url, requirement_of
-
-
-@pytest.fixture
-def fig(db):
-    return load_test_plan()
-
-
-@pytest.fixture
-def rita(fig):
-    return member("rita", Membership.Role.REPORTER, institution=fig.institution)
+from tests.helpers import quarter_data, quarter_url, requirement_of
 
 
 def workbook_url(plan, quarter):

@@ -4,25 +4,12 @@ requirement's figures by the requirement itself, never by its printed label."""
 
 from io import BytesIO
 
-import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from goals.models import Membership, QuarterReport, StatusEntry
-from tests.conftest import load_reference, member
-from tests.helpers import EXPLAINED, load_test_plan, quarter_data, quarter_url, requirement_of
-
-
-@pytest.fixture
-def fig(db):
-    return load_test_plan()
-
-
-@pytest.fixture
-def rita(fig, client):
-    user = member("rita", Membership.Role.REPORTER, institution=fig.institution)
-    client.force_login(user)
-    return user
+from goals.models import QuarterReport, StatusEntry
+from tests.conftest import load_reference
+from tests.helpers import EXPLAINED, quarter_data, quarter_url, requirement_of
 
 
 def test_an_unnumbered_requirement_is_named_by_its_place_and_first_words(fig):
@@ -35,7 +22,7 @@ def test_an_unnumbered_requirement_is_named_by_its_place_and_first_words(fig):
     assert adst.goals.get(number="1.1").requirements.get(number="2)").name == "2)"
 
 
-def test_the_error_summary_and_the_history_name_the_requirement(client, fig, rita):
+def test_the_error_summary_and_the_history_name_the_requirement(client, fig, reporter):
     days = requirement_of(fig, "D", "Sagsbehandlingstiden")
     letters = requirement_of(fig, "D", "Mindst 50 breve")
     html = client.post(
@@ -63,7 +50,7 @@ def test_the_error_summary_and_the_history_name_the_requirement(client, fig, rit
     assert "1. kvartal, krav 2 »Mindst 50 breve er skrevet …«" in history
 
 
-def test_annual_part_two_and_the_reports_name_each_requirement(client, fig, rita, admin_user_):
+def test_annual_part_two_and_the_reports_name_each_requirement(client, fig, reporter, admin_user_):
     days = requirement_of(fig, "D", "Sagsbehandlingstiden")
     letters = requirement_of(fig, "D", "Mindst 50 breve")
     response = client.post(
@@ -87,7 +74,7 @@ def test_annual_part_two_and_the_reports_name_each_requirement(client, fig, rita
 
 
 def test_the_follow_up_workbook_keys_figures_by_requirement_not_by_label(
-    client, fig, rita, admin_user_
+    client, fig, reporter, admin_user_
 ):
     """Goal D has two unnumbered requirements and a result of its own: each figure must land
     in its own requirement's row (keyed by label, the empty labels collided)."""
