@@ -55,6 +55,29 @@ def group_by_section(items, section_of=lambda goal: goal.section):
     return groups
 
 
+def sections_with_goals(plan, items=(), section_of=lambda goal: goal.section, kind=None):
+    """Every beacon and section of the plan in plan order, read in one query, each with the
+    goals (or rows about goals) of `items` under it: [(section or None, [item, ...]), ...].
+
+    Unlike `group_by_section`, a heading without goals is there too, with an empty list: a
+    plan may cite a beacon only in its goals' prose. Items under no heading come first, under
+    None, as a plan file lists them first. With `kind` ("beacon"), only headings of that kind.
+    """
+    sections = plan.sections.order_by("order", "pk")
+    if kind is not None:
+        sections = sections.filter(kind=kind)
+    found = {section.pk: (section, []) for section in sections}
+    loose = []
+    for item in items:
+        section = section_of(item)
+        if section is None:
+            loose.append(item)
+        elif section.pk in found:
+            found[section.pk][1].append(item)
+    headings = list(found.values())
+    return [(None, loose), *headings] if loose and kind is None else headings
+
+
 def requirements_prefetch(lookup="requirements"):
     """A goal's requirements in plan order, each with its quarter targets and its parts (with
     theirs). Parts are reached through their requirement only, never as requirements of

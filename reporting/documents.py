@@ -4,7 +4,7 @@
   afrapportering), one row per goal with each quarter's results up to the quarter;
 - `annual(plan)`: the annual fulfilment report, the year's results, verdicts and scores,
   and an analysis of each goal not fully met;
-- `plan_document(plan)`: the plan itself in the published plans' structure;
+- `plan_document(plan)`: the plan itself, with the chapters its contents call for;
 - `ministry_summary(ministry, year)`: every institution's degree and verdict counts.
 
 Each returns a plain object the templates and the Excel writer read; none renders anything.
@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from goals.figures import (
     figure_lines,
@@ -31,13 +32,16 @@ from goals.models import (
     QUARTERS,
     Fulfilment,
     Goal,
+    GoalKind,
     GoalVerdict,
     Plan,
     QuarterReport,
     ReportState,
     Requirement,
     RequirementVerdict,
+    ResultType,
     ScoringMethod,
+    Section,
     Status,
     StatusEntry,
 )
@@ -49,6 +53,7 @@ from goals.selectors import (
     goals_with_requirements,
     group_by_section,
     latest_statuses,
+    sections_with_goals,
 )
 from reporting.selectors import status_totals
 
@@ -497,21 +502,138 @@ def _trouble_notes(goal, requirements, entries):
     return notes
 
 
+# --- the plan document ----------------------------------------------------------------------
+
+# The chapters the plan document can have, in their order, by anchor. A chapter is printed
+# only when the plan holds its content, and numbered in the order printed.
+CHAPTER_TITLES = {
+    "ramme": _lazy("Strategisk ramme"),
+    "vision": _lazy("Vision"),
+    "grundfortaelling": _lazy("Grundfortælling"),
+    "maal": _lazy("Mål"),
+    "opfoelgning": _lazy("Opfølgning"),
+    "opgoerelse": _lazy("Opgørelse"),
+    "aftale": _lazy("Aftale"),
+    "bilag": _lazy("Bilag"),
+    "maalbeskrivelser": _lazy("Målbeskrivelser"),
+}
+
+# The appendix's "Type af mål" names a goal's kind as an activity: "Driftsaktivitet".
+KIND_ACTIVITY = {
+    GoalKind.OPERATIONS: _lazy("Driftsaktivitet"),
+    GoalKind.DEVELOPMENT: _lazy("Udviklingsaktivitet"),
+    GoalKind.GROUP: _lazy("Koncernfælles mål"),
+}
+
+# Every word the plan document prints that is not the plan's own, besides the chapter titles
+# and the words for a goal's kind and result type: labels of headings, columns and rows, and
+# the follow-up template's placeholders. Whatever else it prints comes from the plan
+# (its texts, names, numbers and dates); tests/test_plan_document.py holds it to this list.
+PLAN_DOCUMENT_LABELS = (
+    _lazy("Indholdsfortegnelse"),
+    # the ministry's frame
+    _lazy("Vision"),
+    _lazy("Værdier"),
+    _lazy("Pejlemærker"),
+    # the goal tables
+    _lazy("Nr."),
+    _lazy("Type"),
+    _lazy("Mål"),
+    _lazy("Målet er nået, når:"),
+    # the follow-up template (templates/reports/_follow_up_headers.html), where the plan has it
+    _lazy("Skabelon for opfølgning og afrapportering"),
+    _lazy("Resultatkrav"),
+    _lazy("1.-4. kvartal"),
+    _lazy("Status sidst"),
+    _lazy("År til dato"),
+    _lazy("Årsag/konsekvens"),
+    _lazy("Handling"),
+    _lazy("Beskrivelse af målet"),
+    _lazy("Beskrivelse af resultatkrav"),
+    _lazy("Resultat for kvartalet afrapporteres"),
+    _lazy("rød / gul / grøn"),
+    _lazy("Det samlede resultat år til dato afrapporteres"),
+    _lazy("Beskrivelse af årsag, hvis status er gul/rød samt konsekvens heraf"),
+    _lazy("Beskrivelse af evt. korrigerende handlinger og prioriteringer"),
+    # the signatures: "København, den 15. december 2023"
+    _lazy("den"),
+    # the goal descriptions
+    _lazy("Beskrivelse"),
+    _lazy("Type af mål"),
+    _lazy("Afrapportering"),
+    _lazy("Bemærkninger"),
+    _lazy("Forudsætning"),
+)
+
+
+def plan_document_labels():
+    """Every word of the plan document's own, in the active language: the chapter titles,
+    the labels, and the words for goals' kinds and result types (also lower case, as the
+    appendix writes "Driftsaktivitet, kvalitetsmål")."""
+    words = [*CHAPTER_TITLES.values(), *PLAN_DOCUMENT_LABELS, *KIND_ACTIVITY.values()]
+    words += [*GoalKind.labels, *ResultType.labels]
+    words += [str(label).lower() for label in ResultType.labels]
+    return [str(word) for word in words]
+
+
+@dataclass(slots=True)
+class Chapter:
+    """A numbered chapter (or sub-chapter) of the plan document, as the contents list it."""
+
+    key: str  # its anchor
+    title: str
+    chapters: list = field(default_factory=list)  # its sub-chapters
+    number: str = ""  # "3", "3.1": set once the chapters the plan has are known
+
+    @property
+    def level(self):
+        """Its heading's level: 2 for a chapter, 3 for a sub-chapter."""
+        return 2 + self.number.count(".")
+
+    @property
+    def numbered(self):
+        """Its heading as printed: "3. Mål", "3.1 Pejlemærke 1"."""
+        if self.level == 2:
+            return f"{self.number}. {self.title}"
+        return f"{self.number} {self.title}"
+
+
+@dataclass(slots=True)
+class DocumentHeading:
+    """A beacon or section of the plan with its goals (perhaps none), or the goals under no
+    heading (section None); a heading is a sub-chapter of the goals chapter."""
+
+    section: Section | None
+    goals: list
+    chapter: Chapter | None
+
+
 @dataclass
 class PlanDocument:
     header: ReportHeader
     plan: Plan
-    sections: list  # [(section or None, [goal, ...])]
+    headings: list  # DocumentHeading: goals under no heading first, then every heading in order
     signatories: list
     beacons: list  # the ministry's group-wide beacons
+    chapters: list  # Chapter: only those the plan has content for, numbered
 
     @property
-    def ministry_genitive(self):
-        return genitive(self.plan.ministry.name)
+    def chapter(self):
+        """Every chapter and sub-chapter the document has, by key: `report.chapter.maal`."""
+        found = {}
+        for chapter in self.chapters:
+            found[chapter.key] = chapter
+            found.update((sub.key, sub) for sub in chapter.chapters)
+        return found
 
     @property
-    def institution_genitive(self):
-        return genitive(self.plan.institution.name)
+    def goals(self):
+        return [goal for heading in self.headings for goal in heading.goals]
+
+    @property
+    def shows_kind(self):
+        """Whether the goal tables have a "Type" column: only where the plan gives kinds."""
+        return any(goal.kind for goal in self.goals)
 
     def file_name(self, extension):
         return file_name(
@@ -522,22 +644,62 @@ class PlanDocument:
         )
 
 
-def genitive(name):
-    """Danish genitive of a name: "Skatteministeriet" -> "Skatteministeriets"."""
-    return name if name.endswith(("s", "x", "z")) else f"{name}s"
-
-
-def plan_document(plan):
-    """The plan as signed: frame, vision, goals per heading, template, agreement, appendix."""
+def plan_document(plan: Plan) -> PlanDocument:
+    """The plan as the institution agreed it, with the chapters its contents call for: the
+    ministry's frame, vision and narrative, the goals under every beacon or section, the
+    follow-up (with the template where the plan prints it), the scoring, the agreement, and
+    an appendix of goal descriptions."""
     goals = list(goals_with_requirements(plan))
-    header = ReportHeader(plan=plan, title=plan.title, subtitle="")
+    headings = [
+        DocumentHeading(section, items, None) for section, items in sections_with_goals(plan, goals)
+    ]
+    signatories = list(plan.signatories.order_by("order"))
+    beacons = list(plan.ministry.beacons.order_by("order"))
     return PlanDocument(
-        header=header,
+        header=ReportHeader(plan=plan, title=plan.title, subtitle=""),
         plan=plan,
-        sections=group_by_section(goals),
-        signatories=list(plan.signatories.order_by("order")),
-        beacons=list(plan.ministry.beacons.order_by("order")),
+        headings=headings,
+        signatories=signatories,
+        beacons=beacons,
+        chapters=_chapters(plan, headings, beacons, signatories),
     )
+
+
+def _chapters(plan, headings, beacons, signatories):
+    """The chapters the plan has content for, numbered in order; each heading of goals gets
+    its sub-chapter of the goals chapter."""
+
+    def chapter(key, *chapters):
+        return Chapter(key, str(CHAPTER_TITLES[key]), [c for c in chapters if c])
+
+    ministry = plan.ministry
+    found = []
+    if plan.strategic_context or ministry.vision or ministry.values or beacons:
+        found.append(chapter("ramme"))
+    if plan.vision:
+        found.append(chapter("vision", plan.narrative and chapter("grundfortaelling")))
+    elif plan.narrative:
+        found.append(chapter("grundfortaelling"))
+    if plan.introduction or headings:
+        goals = chapter("maal")
+        for position, heading in enumerate(headings, 1):
+            if heading.section is not None:
+                heading.chapter = Chapter(f"afsnit-{position}", heading.section.title)
+                goals.chapters.append(heading.chapter)
+        found.append(goals)
+    if plan.reporting_schedule or plan.follow_up_template:
+        found.append(chapter("opfoelgning"))
+    if plan.scoring_note:
+        found.append(chapter("opgoerelse"))
+    if plan.agreement or signatories:
+        found.append(chapter("aftale"))
+    if any(h.goals for h in headings):
+        found.append(chapter("bilag", chapter("maalbeskrivelser")))
+    for number, top in enumerate(found, 1):
+        top.number = str(number)
+        for sub_number, sub in enumerate(top.chapters, 1):
+            sub.number = f"{number}.{sub_number}"
+    return found
 
 
 @dataclass

@@ -245,30 +245,43 @@ def test_plan_document_carries_the_published_plan(adst, client_admin, tmp_path):
     assert response.status_code == 200
     assert 'filename="adst-2024-maal-og-resultatplan.pdf"' in response["Content-Disposition"]
     text = text_of(response.content)
+    # The plan's own chapters, numbered as printed; no heading of one ministry's template.
     assert in_order(
         text,
         [
-            "Mål- og resultatplan",
+            "Mål- og resultatplan for Administrations- og Servicestyrelsen 2024",
             "Indholdsfortegnelse",
-            "Skatteministeriets koncernfælles strategiske ramme",
-            "Administrations- og Servicestyrelsens vision",
-            "Administrations- og Servicestyrelsens grundfortælling",
-            "Mål for Administrations- og Servicestyrelsen i 2024",
-            "Pejlemærke 1",
-            "Opfølgning på mål",
-            "Skabelon for afrapportering",
-            "Aftale",
+            "1. Strategisk ramme",
+            adst.strategic_context.split("\n\n")[0],
+            "2. Vision",
+            adst.vision,
+            "2.1 Grundfortælling",
+            "3. Mål",
+            adst.introduction,
+            "3.1 Pejlemærke 1",
+            "4. Opfølgning",
+            "Skabelon for opfølgning og afrapportering",
+            "5. Aftale",
             "Herning, den 12. december 2023",
             "Claus Henrik Larsen",
             "Direktør, Administrations- og Servicestyrelsen",
             "København, den 15. december 2023",
             "Jens Brøchner",
             "Departementschef, Skatteministeriet",
-            "Bilag",
-            "Målbeskrivelser for indfrielse af pejlemærke 1",
+            "6. Bilag",
+            "6.1 Målbeskrivelser",
+            "Pejlemærke 1",
             "Mål 1.1",
         ],
     )
+    for old in [
+        "1. Skatteministeriets koncernfælles strategiske ramme",
+        "Mål for Administrations- og Servicestyrelsen i 2024",
+        "Opfølgning på mål",
+        "Skabelon for afrapportering",
+        "Målbeskrivelser for indfrielse af",
+    ]:
+        assert squash(old) not in text
     assert in_order(text, PLAN_TABLE_HEADERS)
     assert in_order(text, FOLLOW_UP_HEADERS)
     for paragraph in [*adst.strategic_context.split("\n\n"), *adst.narrative.split("\n\n")]:
@@ -281,12 +294,49 @@ def test_plan_document_carries_the_published_plan(adst, client_admin, tmp_path):
         assert squash(goal.title) in text
         for requirement in goal.requirements.all():
             assert squash(requirement.text) in text
+            if requirement.precondition:
+                assert squash(f"Forudsætning: {requirement.precondition}") in text
         for paragraph in goal.description.split("\n"):
             assert squash(paragraph) in text
         assert goal.reporting_text in text
     assert "Driftsaktivitet, kvalitetsmål" in text
     assert "Udviklingsaktivitet, aktivitetsmål" in text
     assert len(rendered_pages(response.content, tmp_path)) == page_count(response.content)
+
+
+def test_plan_document_of_a_plan_of_sections_prints_only_what_the_plan_holds(db, client_admin):
+    """BE 2024: no frame, vision or template; its sections, goals with remarks, agreement and
+    three signatories, one without a date."""
+    be = load_reference("be-2024.yaml")
+    text = text_of(client_admin.get(url("plan_document_pdf", be)).content)
+    assert in_order(
+        text,
+        [
+            "1. Mål",
+            be.introduction.split("\n\n")[0],
+            "1.1 Koncernfælles mål",
+            "Nr. Type Mål Målet er nået, når:",
+            "Økonomisk Styring",
+            "Målet består af to delmål.",
+            "1.2 Institutionsspecifikke mål",
+            "2. Opfølgning",
+            "3. Aftale",
+            "Peter Østergaard",
+            "Kontorchef, Benchmarkingenheden",
+            "København, den 21. december 2023",
+            "Svend Særkjær",
+            "4. Bilag",
+            "4.1 Målbeskrivelser",
+            "Koncernfælles mål",
+            "Mål 1: Økonomisk Styring",
+            "Afrapportering 3. og 4. kvartal",
+            "Institutionsspecifikke mål",
+            "Bemærkninger",
+            squash(be.goals.get(section__number="3", number="1").remarks),
+        ],
+    )
+    for absent in ("Strategisk ramme", "Vision", "Skabelon", "Opgørelse"):
+        assert absent not in text
 
 
 # The goal tables of the published plan (section 1.2 of ADST's plan for 2024), as printed:
@@ -309,7 +359,7 @@ PUBLISHED_GOAL_ROWS = [
 
 def test_plan_document_gives_the_published_goal_tables(adst, client_admin):
     text = text_of(client_admin.get(url("plan_document_pdf", adst)).content)
-    goals_part = text[text.index(squash("Mål for Administrations- og Servicestyrelsen i 2024")) :]
+    goals_part = text[text.index(squash(adst.introduction)) :]
     assert in_order(goals_part, [word for row in PUBLISHED_GOAL_ROWS for word in row])
 
 

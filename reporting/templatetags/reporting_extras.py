@@ -12,12 +12,12 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
-from django.utils.translation import gettext_lazy as _lazy
 
-from goals.models import STATUS_SYMBOLS, GoalKind, Status
+from goals.models import STATUS_SYMBOLS, Status
 from goals.numbers import format_number
 from goals.templatetags.goals_extras import STATE_BADGES
 from goals.urls import quarter_url
+from reporting.documents import KIND_ACTIVITY
 from reporting.selectors import STATE_LABELS, STATUSES
 
 register = template.Library()
@@ -88,29 +88,27 @@ def points(value):
     return format_number(Decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
-KIND_ACTIVITY = {
-    GoalKind.OPERATIONS: _lazy("Driftsaktivitet"),
-    GoalKind.DEVELOPMENT: _lazy("Udviklingsaktivitet"),
-    GoalKind.GROUP: _lazy("Koncernfælles mål"),
-}
-
-
 @register.filter
 def goal_type(goal):
-    """The appendix's "Type af mål": "Driftsaktivitet, kvalitetsmål"."""
-    kind = str(KIND_ACTIVITY.get(goal.kind, goal.get_kind_display()))
-    if goal.result_type:
-        return f"{kind}, {goal.get_result_type_display().lower()}"
-    return kind
+    """The appendix's "Type af mål": "Driftsaktivitet, kvalitetsmål", or "" for a goal whose
+    plan gives neither kind nor result type."""
+    kind = str(KIND_ACTIVITY[goal.kind]) if goal.kind else ""
+    result_type = goal.get_result_type_display() if goal.result_type else ""
+    if kind and result_type:
+        return f"{kind}, {result_type.lower()}"
+    return kind or result_type
 
 
 @register.filter
 def reporting_text(goal):
-    """The appendix's "Afrapportering": the plan's words, else the goal's quarters."""
+    """The appendix's "Afrapportering": the plan's words, else the goal's quarters
+    ("2. og 4. kvartal"): the document prints no sentence the plan does not."""
     if goal.reporting_text:
         return goal.reporting_text
     quarters = goal.quarters
-    if len(quarters) == 4:
-        return gettext("Målet afrapporteres kvartalsvist.")
-    named = ", ".join(f"{q}." for q in quarters)
-    return gettext("Målet afrapporteres i %(quarters)s kvartal.") % {"quarters": named}
+    if len(quarters) == 1:
+        return gettext("%(quarter)d. kvartal") % {"quarter": quarters[0]}
+    return gettext("%(quarters)s og %(last)d. kvartal") % {
+        "quarters": ", ".join(f"{q}." for q in quarters[:-1]),
+        "last": quarters[-1],
+    }
