@@ -10,11 +10,13 @@
 Each returns a plain object the templates and the Excel writer read; none renders anything.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -23,6 +25,7 @@ from goals.figures import (
     figure_lines,
     figure_text,
     parts_of,
+    quarter_target,
     target_text,
     year_figure,
     year_target,
@@ -516,6 +519,7 @@ CHAPTER_TITLES = {
     "aftale": _lazy("Aftale"),
     "bilag": _lazy("Bilag"),
     "maalbeskrivelser": _lazy("Målbeskrivelser"),
+    "kvartaler": _lazy("Opfølgning pr. kvartal"),
 }
 
 # The appendix's "Type af mål" names a goal's kind as an activity: "Driftsaktivitet".
@@ -563,6 +567,11 @@ PLAN_DOCUMENT_LABELS = (
     _lazy("Afrapportering"),
     _lazy("Bemærkninger"),
     _lazy("Forudsætning"),
+    # the quarters' follow-up
+    _lazy("Frist for afrapportering"),
+    _lazy("Frist"),
+    _lazy("Kvartalsmål"),
+    _lazy("Øvrige frister"),
 )
 
 
@@ -608,6 +617,26 @@ class DocumentHeading:
     chapter: Chapter | None
 
 
+@dataclass(slots=True)
+class AgendaItem:
+    """Something followed up in a quarter: a requirement's deadline or its quarter target."""
+
+    goal: Goal
+    requirement: Requirement
+    deadline: str = ""  # as printed, or the date
+    target: str = ""  # "mindst 3.000 timer"; a part's with its label: "telefon: mindst 4,0 point"
+
+
+@dataclass(slots=True)
+class QuarterAgenda:
+    """What is followed up in a quarter: the plan's reporting deadline, the deadlines that fall
+    due and the quarter targets. Quarter None holds deadlines that name no quarter."""
+
+    quarter: int | None
+    deadline: object  # the reporting deadline (a date), or None where the plan sets none
+    items: list
+
+
 @dataclass
 class PlanDocument:
     header: ReportHeader
@@ -615,6 +644,7 @@ class PlanDocument:
     headings: list  # DocumentHeading: goals under no heading first, then every heading in order
     signatories: list
     beacons: list  # the ministry's group-wide beacons
+    agenda: list  # QuarterAgenda per quarter with something followed up, in order
     chapters: list  # Chapter: only those the plan has content for, numbered
 
     @property
@@ -629,6 +659,12 @@ class PlanDocument:
     @property
     def goals(self):
         return [goal for heading in self.headings for goal in heading.goals]
+
+    @property
+    def agenda_columns(self):
+        """Which of "Frist" and "Kvartalsmål" the quarters' tables need: (deadline, target)."""
+        items = [item for quarter in self.agenda for item in quarter.items]
+        return any(i.deadline for i in items), any(i.target for i in items)
 
     @property
     def shows_kind(self):
@@ -648,24 +684,26 @@ def plan_document(plan: Plan) -> PlanDocument:
     """The plan as the institution agreed it, with the chapters its contents call for: the
     ministry's frame, vision and narrative, the goals under every beacon or section, the
     follow-up (with the template where the plan prints it), the scoring, the agreement, and
-    an appendix of goal descriptions."""
+    an appendix of goal descriptions and of what is followed up each quarter."""
     goals = list(goals_with_requirements(plan))
     headings = [
         DocumentHeading(section, items, None) for section, items in sections_with_goals(plan, goals)
     ]
     signatories = list(plan.signatories.order_by("order"))
     beacons = list(plan.ministry.beacons.order_by("order"))
+    agenda = quarter_agenda(plan, goals)
     return PlanDocument(
         header=ReportHeader(plan=plan, title=plan.title, subtitle=""),
         plan=plan,
         headings=headings,
         signatories=signatories,
         beacons=beacons,
-        chapters=_chapters(plan, headings, beacons, signatories),
+        agenda=agenda,
+        chapters=_chapters(plan, headings, beacons, signatories, agenda),
     )
 
 
-def _chapters(plan, headings, beacons, signatories):
+def _chapters(plan, headings, beacons, signatories, agenda):
     """The chapters the plan has content for, numbered in order; each heading of goals gets
     its sub-chapter of the goals chapter."""
 
@@ -693,13 +731,80 @@ def _chapters(plan, headings, beacons, signatories):
         found.append(chapter("opgoerelse"))
     if plan.agreement or signatories:
         found.append(chapter("aftale"))
-    if any(h.goals for h in headings):
-        found.append(chapter("bilag", chapter("maalbeskrivelser")))
+    described = any(h.goals for h in headings)
+    if described or agenda:
+        found.append(
+            chapter(
+                "bilag",
+                described and chapter("maalbeskrivelser"),
+                agenda and chapter("kvartaler"),
+            )
+        )
     for number, top in enumerate(found, 1):
         top.number = str(number)
         for sub_number, sub in enumerate(top.chapters, 1):
             sub.number = f"{number}.{sub_number}"
     return found
+
+
+MONTHS = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def deadline_quarter(requirement: Requirement, year: int) -> int | None:
+    """The quarter of the plan year a requirement's deadline falls in: by its date, else as
+    its printed deadline names a quarter, half-year or month ("senest ved udgangen af
+    3. kvartal", "1. halvår", "inden udgangen af november"); None when it names none."""
+    if requirement.deadline is not None:
+        if requirement.deadline.year != year:
+            return 1 if requirement.deadline.year < year else 4
+        return (requirement.deadline.month - 1) // 3 + 1
+    text = requirement.deadline_text.lower()
+    if found := re.search(r"([1-4])\.\s*kvartal", text):
+        return int(found[1])
+    if found := re.search(r"([12])\.\s*halvår", text):
+        return 2 * int(found[1])
+    for month, name in enumerate(MONTHS, 1):
+        if re.search(rf"\b{name}\b", text):
+            return (month - 1) // 3 + 1
+    return None
+
+
+def follow_up_quarter(requirement: Requirement, quarter: int) -> int:
+    """The quarter a deadline falling in `quarter` is followed up in: the requirement's first
+    reporting quarter from then on, or its last when it reports none after the deadline."""
+    quarters = requirement.quarters
+    return next((q for q in quarters if q >= quarter), quarters[-1])
+
+
+def quarter_agenda(plan: Plan, goals: list) -> list[QuarterAgenda]:
+    """What is followed up in each quarter, where the plan has anything: the reporting deadline
+    (`Plan.deadline_for`), the requirements whose deadline is followed up then, and the quarter
+    targets, in plan order. `goals` come from `goals_with_requirements`."""
+    items = {quarter: [] for quarter in (*QUARTERS, None)}
+    for goal in goals:
+        for requirement in goal.requirements.all():
+            if requirement.deadline or requirement.deadline_text:
+                quarter = deadline_quarter(requirement, plan.year)
+                if quarter is not None:
+                    quarter = follow_up_quarter(requirement, quarter)
+                printed = requirement.deadline_text or date_format(requirement.deadline, "j. F Y")
+                items[quarter].append(AgendaItem(goal, requirement, deadline=printed))
+            for part in parts_of(requirement):
+                for target in part.quarter_targets.all():
+                    words = target_text(part, quarter_target(part, target.quarter))
+                    words = words or figure_text(part, target.target_value)
+                    if part.part_of_id:
+                        words = f"{part.label}: {words}"
+                    items[target.quarter].append(AgendaItem(goal, requirement, target=words))
+    agenda = []
+    for quarter, found in items.items():
+        deadline = plan.deadline_for(quarter) if quarter in plan.quarters else None
+        if found or deadline:
+            agenda.append(QuarterAgenda(quarter, deadline, found))
+    return agenda
 
 
 @dataclass

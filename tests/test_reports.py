@@ -272,6 +272,7 @@ def test_plan_document_carries_the_published_plan(adst, client_admin, tmp_path):
             "6.1 Målbeskrivelser",
             "Pejlemærke 1",
             "Mål 1.1",
+            "6.2 Opfølgning pr. kvartal",
         ],
     )
     for old in [
@@ -335,7 +336,7 @@ def test_plan_document_of_a_plan_of_sections_prints_only_what_the_plan_holds(db,
             squash(be.goals.get(section__number="3", number="1").remarks),
         ],
     )
-    for absent in ("Strategisk ramme", "Vision", "Skabelon", "Opgørelse"):
+    for absent in ("Strategisk ramme", "Vision", "Skabelon", "Opgørelse", "Opfølgning pr. kvartal"):
         assert absent not in text
 
 
