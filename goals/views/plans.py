@@ -1,8 +1,9 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from goals.models import Section
 from goals.permissions import plan_access
-from goals.selectors import goal_history, plan_overview, plans_for
+from goals.selectors import goal_history, plan_overview, plans_for, sections_with_goals
 from reporting.charts import distribution_chart, legend_items, trend_chart
 from reporting.selectors import plan_status_totals
 
@@ -15,7 +16,12 @@ def home(request):
 @plan_access()
 def plan_detail(request, plan):
     rows, reports = plan_overview(plan)
-    totals = plan_status_totals(plan, [row for _section, group in rows for row in group], reports)
+    goal_rows = [row for _section, group in rows for row in group]
+    totals = plan_status_totals(plan, goal_rows, reports)
+    # The institution's strategic beacons, with those no goal sits under.
+    beacons = sections_with_goals(
+        plan, goal_rows, lambda row: row.goal.section, kind=Section.Kind.BEACON
+    )
     charts = [
         distribution_chart(totals, "fordeling", _("Statusfordeling pr. kvartal")),
         trend_chart(totals, "udvikling", _("Udviklingen over året")),
@@ -35,6 +41,7 @@ def plan_detail(request, plan):
         {
             "plan": plan,
             "rows": rows,
+            "beacons": beacons,
             "reports": reports,
             "quarters": quarters,
             "charts": charts if any(t["green"] + t["yellow"] + t["red"] for t in totals) else [],
