@@ -16,7 +16,6 @@ def quarter_url(plan_url, quarter):
 
 urlpatterns = [
     path("", plans.home, name="home"),
-    path(PLAN, plans.plan_detail, name="plan_detail"),
     path(f"{PLAN}{QUARTER}", quarters.quarter_page, name="quarter"),
     path(f"{PLAN}{QUARTER}tal.xlsx", quarters.quarter_workbook, name="quarter_workbook"),
     path(f"{PLAN}{QUARTER}tal/", quarters.quarter_upload, name="quarter_upload"),

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from goals.urls import PLAN
-from reporting import report_views, views
+from reporting import plan_views, report_views, views
 
 app_name = "reporting"
 
@@ -13,6 +13,7 @@ DOCUMENT = f"{REPORTS}plan/"
 JOB = f"{MINISTRY}rapporter/<uuid:job_id>/"
 
 urlpatterns = [
+    path(PLAN, plan_views.plan_detail, name="plan_detail"),
     path("overblik/", views.index, name="index"),
     path(MINISTRY, views.overview, name="overview"),
     path(f"{MINISTRY}opmaerksomhed/", views.attention, name="attention"),

@@ -26,7 +26,7 @@ MINISTRY = [302, 403, 403, 200, 404, 200]
 POST_ONLY = [405] * 6
 RULES = {
     "goals:home": (lambda o: {}, [200] * 6, None),
-    "goals:plan_detail": (lambda o: PLAN, PLAN_VIEW, None),
+    "reporting:plan_detail": (lambda o: PLAN, PLAN_VIEW, None),
     "goals:quarter": (lambda o: QUARTER, PLAN_VIEW, [302, 302, 404, 403, 404, 302]),
     "goals:quarter_workbook": (lambda o: QUARTER, PLAN_VIEW, POST_ONLY),
     # A POST without a file: the page with what is wrong (200), for those who may report.

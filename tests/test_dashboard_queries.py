@@ -78,7 +78,9 @@ def test_plan_page_query_count_does_not_grow_with_the_plan(client, ministries):
     ]
     assert plans[0].goals.count() < plans[1].goals.count()
     counts = [
-        count_queries(client, reverse("goals:plan_detail", args=[p.institution.short_name, 2024]))
+        count_queries(
+            client, reverse("reporting:plan_detail", args=[p.institution.short_name, 2024])
+        )
         for p in plans
     ]
     assert counts[0] == counts[1], counts

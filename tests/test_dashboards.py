@@ -366,7 +366,7 @@ def test_group_goals_show_each_institutions_goal_side_by_side(client, scenario, 
 
 
 def test_plan_page_grid_shows_status_result_and_requirement_numbers(client, scenario, reviewer):
-    response = client.get(reverse("goals:plan_detail", args=["AA", 2024]))
+    response = client.get(reverse("reporting:plan_detail", args=["AA", 2024]))
     html = response.content.decode()
     assert "Resultat 1.1 i 1. kvartal" in html
     assert "95,5 pct." in html
@@ -380,7 +380,7 @@ def test_plan_page_grid_shows_status_result_and_requirement_numbers(client, scen
 def test_plan_page_shows_latest_cause_and_action_of_yellow_and_red_goals(
     client, scenario, reviewer
 ):
-    html = client.get(reverse("goals:plan_detail", args=["AA", 2024])).content.decode()
+    html = client.get(reverse("reporting:plan_detail", args=["AA", 2024])).content.decode()
     # 1.3 is yellow in Q2: its Q2 cause is shown, escaped; 1.2 is green now: nothing shown.
     assert "Mål 1.3, seneste status (2. kvartal):" in html
     assert "Ny årsag &lt;script&gt;" in html and "Opfølgning" in html
@@ -389,7 +389,7 @@ def test_plan_page_shows_latest_cause_and_action_of_yellow_and_red_goals(
 
 
 def test_plan_page_charts_count_the_plans_goals(client, scenario, reviewer):
-    response = client.get(reverse("goals:plan_detail", args=["AA", 2024]))
+    response = client.get(reverse("reporting:plan_detail", args=["AA", 2024]))
     distribution, _trend = response.context["charts"]
     assert distribution.rows[0][:4] == ["1. kvt.", "1", "1", "1"]
     assert distribution.rows[1][:4] == ["2. kvt.", "2", "1", "0"]

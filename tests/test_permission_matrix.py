@@ -65,7 +65,7 @@ MATRIX = [
     ("year end save", "post", None,
      lambda p: reverse("goals:year_end", args=["TS", 2024]), {},
      [302, 403, 404, 302, 404, 302]),
-    ("plan page", "get", None, lambda p: reverse("goals:plan_detail", args=["TS", 2024]), None,
+    ("plan page", "get", None, lambda p: reverse("reporting:plan_detail", args=["TS", 2024]), None,
      [302, 200, 404, 200, 404, 200]),
     ("change password", "get", None, lambda p: reverse("password_change"), None,
      [302, 200, 200, 200, 200, 200]),

@@ -311,7 +311,7 @@ def test_a_beacon_without_goals_is_in_the_document(adst_with_a_beacon_without_go
 
 def test_a_beacon_without_goals_is_on_the_plan_page(adst_with_a_beacon_without_goals, client_admin):
     plan = adst_with_a_beacon_without_goals
-    page = client_admin.get(reverse("goals:plan_detail", args=["ADST", 2024])).content.decode()
+    page = client_admin.get(reverse("reporting:plan_detail", args=["ADST", 2024])).content.decode()
     beacons = page[page.index('id="beacons"') : page.index('id="grid-caption"')]
     words = []
     for beacon in plan.sections.order_by("order"):
@@ -323,7 +323,7 @@ def test_a_beacon_without_goals_is_on_the_plan_page(adst_with_a_beacon_without_g
 
 def test_plan_page_lists_no_beacons_for_a_plan_of_sections(db, client_admin):
     plan = load_reference("be-2024.yaml")
-    page = client_admin.get(reverse("goals:plan_detail", args=["BE", 2024])).content.decode()
+    page = client_admin.get(reverse("reporting:plan_detail", args=["BE", 2024])).content.decode()
     assert 'id="beacons"' not in page
     assert plan.sections.filter(kind=Section.Kind.SECTION).count() == 2
 

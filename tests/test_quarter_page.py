@@ -299,7 +299,7 @@ def test_deadline_and_overdue_follow_the_plans_rule(client, alice, plan, goal):
     client.force_login(alice)
     html = page(client.get(url(plan)))  # 2024 is past: the deadline has passed
     assert "14. juli 2024" in html and "Fristen er overskredet" in html
-    plan_page = page(client.get(reverse("goals:plan_detail", args=["TS", 2024])))
+    plan_page = page(client.get(reverse("reporting:plan_detail", args=["TS", 2024])))
     assert "Fristen er overskredet" in plan_page
 
 

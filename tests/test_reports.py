@@ -374,7 +374,7 @@ def test_reports_as_html_pages(adst, client_admin):
     page = client_admin.get(url("follow_up", adst, 3)).content.decode()
     assert url("follow_up_pdf", adst, 3) in page
     assert url("follow_up_xlsx", adst, 3) in page
-    plan_page = client_admin.get(reverse("goals:plan_detail", args=["ADST", 2024])).content
+    plan_page = client_admin.get(reverse("reporting:plan_detail", args=["ADST", 2024])).content
     assert url("annual", adst).encode() in plan_page
     assert url("plan_document", adst).encode() in plan_page
 

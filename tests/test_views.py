@@ -5,7 +5,7 @@ from django.urls import reverse
 
 
 def plan_url(plan):
-    return reverse("goals:plan_detail", args=[plan.institution.short_name, plan.year])
+    return reverse("reporting:plan_detail", args=[plan.institution.short_name, plan.year])
 
 
 def test_home_asks_anonymous_visitors_to_log_in(client, db):
