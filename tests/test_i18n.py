@@ -186,3 +186,11 @@ def test_plural_names_are_plural_in_english():
         assert str(Requirement._meta.verbose_name_plural) == "requirements"
     with translation.override("da"):
         assert str(Goal._meta.verbose_name_plural) == "mål"
+
+
+def test_figures_read_in_english_once_english_is_chosen(client, reporter, fig):
+    client.cookies["django_language"] = "en"
+    page = client.get("/planer/FIG/2025/kvartal/2/").content.decode()
+    assert "The quarter&#x27;s amount" in page
+    assert "expected after quarter 2: at least 14.5 DKK billion" in page
+    assert "Download the quarter&#x27;s figures as a workbook" in page
