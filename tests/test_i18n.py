@@ -193,4 +193,4 @@ def test_figures_read_in_english_once_english_is_chosen(client, reporter, fig):
     page = client.get("/planer/FIG/2025/kvartal/2/").content.decode()
     assert "The quarter&#x27;s amount" in page
     assert "expected after quarter 2: at least 14.5 DKK billion" in page
-    assert "Download the quarter&#x27;s figures as a workbook" in page
+    assert "Download the quarter's figures as a workbook" in page
