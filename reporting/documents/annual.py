@@ -16,6 +16,7 @@ from goals.figures import (
 )
 from goals.models import (
     QUARTERS,
+    FigureKind,
     Fulfilment,
     Goal,
     GoalVerdict,
@@ -35,7 +36,7 @@ from goals.selectors import (
     latest_statuses,
 )
 from reporting.documents.common import TROUBLE, ReportHeader, Told, file_name, grouped
-from reporting.documents.follow_up import FollowUpRow, chart_totals, quarter_column, told_in
+from reporting.documents.follow_up import FollowUpRow, chart_totals, quarter_columns, told_in
 
 
 @dataclass
@@ -59,6 +60,18 @@ class RequirementLine:
                 for part, figure in self.figures
             )
         return self.text
+
+    @property
+    def so_far(self):
+        """Where the year's figure does not cover the whole year yet: up to which quarter."""
+        early = [
+            figure.quarter
+            for part, figure in self.figures
+            if part.over_year != FigureKind.SINGLE and figure.quarter != part.quarters[-1]
+        ]
+        if not early:
+            return ""
+        return _("til og med %(quarter)d. kvt.") % {"quarter": max(early)}
 
     @property
     def met_label(self):
@@ -188,7 +201,7 @@ def annual(plan):
             FollowUpRow(
                 goal=goal,
                 requirements=requirements,
-                quarters=[quarter_column(goal, requirements, entries, q) for q in QUARTERS],
+                quarters=quarter_columns(goal, requirements, entries, 4),
                 status=None,
                 ytd=[],
                 ytd_text=None,

@@ -79,17 +79,23 @@ class FollowUpRow:
         return numbers
 
 
-def quarter_column(goal, requirements, entries, quarter):
-    own = entries.get((goal.pk, None, quarter))
-    lines = []
+def quarter_columns(goal, requirements, entries, up_to):
+    """A goal's QuarterColumn of each quarter up to `up_to`: its own status and result, and
+    each requirement's (and part's) figure line, worked out once per requirement."""
+    lines = {quarter: [] for quarter in QUARTERS[:up_to]}
     for requirement in requirements:
         for part in parts_of(requirement):
-            lines += [
-                line
-                for line in figure_lines(part, entries_of(part, entries, quarter))
-                if line.quarter == quarter
-            ]
-    return QuarterColumn(quarter, own.status if own else "", own.result_text if own else "", lines)
+            for line in figure_lines(part, entries_of(part, entries, up_to)):
+                lines[line.quarter].append(line)
+    columns = []
+    for quarter in QUARTERS[:up_to]:
+        own = entries.get((goal.pk, None, quarter))
+        columns.append(
+            QuarterColumn(
+                quarter, own.status if own else "", own.result_text if own else "", lines[quarter]
+            )
+        )
+    return columns
 
 
 def told_in(entries, goal, quarter, name):
@@ -163,9 +169,7 @@ def follow_up(plan, quarter):
             FollowUpRow(
                 goal=goal,
                 requirements=requirements,
-                quarters=[
-                    quarter_column(goal, requirements, entries, q) for q in QUARTERS[:quarter]
-                ],
+                quarters=quarter_columns(goal, requirements, entries, quarter),
                 status=_latest_status(entries, goal, quarter),
                 ytd=_year_to_date(requirements, entries, quarter),
                 ytd_text=told_in(entries, goal, quarter, "ytd_text"),
