@@ -230,12 +230,6 @@ class QuarterFigure:
     total: Decimal | None  # year to date: the sum for a running total, else as entered
     target: Target | None
     status: str = ""
-    adds_up: bool = False  # a running total: its total is what is held against the target
-
-    @property
-    def compared(self):
-        """The figure held against the target."""
-        return self.total if self.adds_up else self.amount
 
 
 def quarter_figures(requirement, entries):
@@ -267,7 +261,6 @@ def quarter_figures(requirement, entries):
                 total=total,
                 target=quarter_target(requirement, quarter),
                 status=entry.status,
-                adds_up=adds_up,
             )
         )
     return figures

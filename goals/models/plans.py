@@ -604,18 +604,6 @@ class Requirement(models.Model):
             }
         return _("krav »%(words)s«") % {"words": opening}
 
-    # get_unit_display() and get_comparator_display() look the choices up anew on each call;
-    # a quarter page makes dozens of calls. The check constraints keep the values valid.
-    @property
-    def unit_label(self):
-        """The unit's name, e.g. "pct.", or "" when the requirement has none."""
-        return str(Unit(self.unit).label) if self.unit else ""
-
-    @property
-    def comparator_label(self):
-        """The comparator's word, e.g. "mindst", or "" when the requirement has none."""
-        return str(Comparator(self.comparator).label) if self.comparator else ""
-
     @property
     def unit_phrase(self):
         """What follows a number of this requirement, as Danish prose: "pct.", "point på en
