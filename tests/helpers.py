@@ -35,3 +35,17 @@ def quarter_data(version=0, button="save", requirements=None, goals=None):
     for goal, fields in (goals or {}).items():
         data.update({f"g{goal.pk}-{name}": value for name, value in fields.items()})
     return data
+
+
+def delete_plans(plans):
+    """Delete plans as a test's clean-up may: reported data first, which the app never deletes
+    (the database refuses to delete a plan that has been reported on; tests/test_no_delete.py)."""
+    from goals.models import GoalVerdict, HistoryRecord, RequirementVerdict, StatusEntry
+
+    HistoryRecord.objects.filter(plan__in=plans).delete()
+    StatusEntry.objects.filter(report__plan__in=plans).delete()
+    GoalVerdict.objects.filter(goal__plan__in=plans).delete()
+    RequirementVerdict.objects.filter(requirement__goal__plan__in=plans).delete()
+    for plan in plans:
+        plan.reports.all().delete()
+    plans.delete()

@@ -282,6 +282,11 @@ def test_valid_shapes_are_accepted(world):
 def test_section_with_goals_cannot_be_deleted_but_goes_with_its_plan(world):
     with pytest.raises((RestrictedError, ProtectedError)):
         world.section.delete()
+    # A plan with a quarter's follow-up is never deleted (tests/test_no_delete.py); without
+    # one, it takes its headings and goals along.
+    with pytest.raises(ProtectedError):
+        world.plan.delete()
+    world.report.delete()
     world.plan.delete()
     assert not Goal.objects.exists()
     assert not Section.objects.exists()

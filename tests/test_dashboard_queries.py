@@ -9,6 +9,7 @@ from django.urls import reverse
 from goals.generate import generate_ministry, numbered_institutions
 from goals.models import Membership, Plan
 from tests.conftest import member
+from tests.helpers import delete_plans
 
 # The most any dashboard page may use: session, user, memberships, ministry lookup and
 # right, then the page's own reads (each a fixed number).
@@ -31,7 +32,7 @@ def ministries(django_db_setup, django_db_blocker):
         user = member("revisor", Membership.Role.REVIEWER, ministry=small)
         Membership.objects.create(user=user, role=Membership.Role.REVIEWER, ministry=large)
         yield small, large, user
-        Plan.objects.all().delete()
+        delete_plans(Plan.objects.all())
         for ministry in (small, large):
             ministry.institutions.all().delete()
             ministry.delete()

@@ -28,6 +28,7 @@ from goals.models import (
     Section,
     StatusEntry,
 )
+from tests.helpers import delete_plans
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -252,7 +253,7 @@ def test_overview_defaults_to_the_newest_year_up_to_now(client, scenario, review
 def test_overview_of_a_year_without_plans_says_so(client, scenario, reviewer):
     html = page(client, "overview", "?aar=2024&type=drift").content.decode()
     assert "Alfastyrelsen" in html
-    Plan.objects.all().delete()
+    delete_plans(Plan.objects.all())
     html = page(client, "overview").content.decode()
     assert "Ingen institutioner i ministeriet har en plan" in html
 

@@ -4,9 +4,12 @@ import datetime
 from itertools import combinations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from goals.limits import no_control_characters
 
 QUARTERS = (1, 2, 3, 4)
 
@@ -67,3 +70,12 @@ def choices_check(field, choices, name, allow_blank=False):
     if allow_blank:
         values.append("")
     return models.CheckConstraint(condition=Q(**{f"{field}__in": values}), name=name)
+
+
+def text_checks(limit):
+    """The checks of a free-text field of at most `limit` characters.
+
+    A TextField's max_length binds only its form field; the validator makes full_clean (and so
+    every ModelForm, the admin's too) hold it as well.
+    """
+    return [MaxLengthValidator(limit), no_control_characters]

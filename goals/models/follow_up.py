@@ -1,14 +1,22 @@
-"""The quarterly follow-up, the year-end verdicts and the history of every change to them."""
+"""The quarterly follow-up, the year-end verdicts and the history of every change to them.
+
+What is reported is never lost with what it reports on: every key from reported data to its
+plan, quarter, goal or requirement is PROTECT, so no path (the admin's delete page, its bulk
+action or inline delete box, a plan file's replace, `.delete()` in a shell) can delete a goal
+that has been reported on. Plan data without reports still goes with its plan.
+"""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from goals.limits import REPORT_TEXT
 from goals.models.choices import Fulfilment, HistorySubject, ReportState, Status
-from goals.models.common import choices_check
+from goals.models.common import choices_check, text_checks
 from goals.models.plans import Goal, Plan, Requirement
 
 
@@ -18,13 +26,18 @@ class QuarterReport(models.Model):
     State = ReportState
 
     plan = models.ForeignKey(
-        Plan, on_delete=models.CASCADE, related_name="reports", verbose_name=_("plan")
+        Plan, on_delete=models.PROTECT, related_name="reports", verbose_name=_("plan")
     )
     quarter = models.PositiveSmallIntegerField(_("kvartal"))
     state = models.CharField(
         _("tilstand"), max_length=20, choices=State.choices, default=State.DRAFT
     )
-    review_comment = models.TextField(_("kommentar fra departementet"), blank=True)
+    review_comment = models.TextField(
+        _("kommentar fra departementet"),
+        blank=True,
+        max_length=REPORT_TEXT,
+        validators=text_checks(REPORT_TEXT),
+    )
     submitted_at = models.DateTimeField(_("indsendt"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -73,16 +86,16 @@ class StatusEntry(models.Model):
 
     report = models.ForeignKey(
         QuarterReport,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="entries",
         verbose_name=_("kvartalsopfølgning"),
     )
     goal = models.ForeignKey(
-        Goal, on_delete=models.CASCADE, related_name="entries", verbose_name=_("mål")
+        Goal, on_delete=models.PROTECT, related_name="entries", verbose_name=_("mål")
     )
     requirement = models.ForeignKey(
         Requirement,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="entries",
@@ -93,20 +106,35 @@ class StatusEntry(models.Model):
     result_value = models.DecimalField(
         _("resultat (tal)"), max_digits=14, decimal_places=4, null=True, blank=True
     )
-    result_text = models.TextField(_("resultat (tekst)"), blank=True)
+    result_text = models.TextField(
+        _("resultat (tekst)"),
+        blank=True,
+        max_length=REPORT_TEXT,
+        validators=text_checks(REPORT_TEXT),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, blank=True)
     status_reason = models.TextField(
         _("begrundelse for status"),
         blank=True,
         help_text=_("Påkrævet, når status afviger fra den, tallet giver."),
+        max_length=REPORT_TEXT,
+        validators=text_checks(REPORT_TEXT),
     )
     ytd_value = models.DecimalField(
         _("år til dato (tal)"), max_digits=14, decimal_places=4, null=True, blank=True
     )
-    ytd_text = models.TextField(_("år til dato"), blank=True)
-    cause = models.TextField(_("årsag"), blank=True)
-    consequence = models.TextField(_("konsekvens"), blank=True)
-    action = models.TextField(_("handling"), blank=True)
+    ytd_text = models.TextField(
+        _("år til dato"), blank=True, max_length=REPORT_TEXT, validators=text_checks(REPORT_TEXT)
+    )
+    cause = models.TextField(
+        _("årsag"), blank=True, max_length=REPORT_TEXT, validators=text_checks(REPORT_TEXT)
+    )
+    consequence = models.TextField(
+        _("konsekvens"), blank=True, max_length=REPORT_TEXT, validators=text_checks(REPORT_TEXT)
+    )
+    action = models.TextField(
+        _("handling"), blank=True, max_length=REPORT_TEXT, validators=text_checks(REPORT_TEXT)
+    )
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -161,12 +189,14 @@ class RequirementVerdict(models.Model):
 
     requirement = models.OneToOneField(
         Requirement,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="verdict",
         verbose_name=_("resultatkrav"),
     )
     met = models.BooleanField(_("opfyldt"))
-    reason = models.TextField(_("begrundelse"), blank=True)
+    reason = models.TextField(
+        _("begrundelse"), blank=True, max_length=REPORT_TEXT, validators=text_checks(REPORT_TEXT)
+    )
     decided_at = models.DateTimeField(_("afgjort"), auto_now=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -189,14 +219,18 @@ class GoalVerdict(models.Model):
     """The year-end verdict on a goal: the rule's verdict and the department's final one."""
 
     goal = models.OneToOneField(
-        Goal, on_delete=models.CASCADE, related_name="verdict", verbose_name=_("mål")
+        Goal, on_delete=models.PROTECT, related_name="verdict", verbose_name=_("mål")
     )
     rule_verdict = models.CharField(
         _("regelens vurdering"), max_length=20, choices=Fulfilment.choices
     )
     verdict = models.CharField(_("endelig vurdering"), max_length=20, choices=Fulfilment.choices)
     reason = models.TextField(
-        _("begrundelse"), blank=True, help_text=_("Påkrævet, når den endelige vurdering afviger.")
+        _("begrundelse"),
+        blank=True,
+        help_text=_("Påkrævet, når den endelige vurdering afviger."),
+        max_length=REPORT_TEXT,
+        validators=text_checks(REPORT_TEXT),
     )
     decided_at = models.DateTimeField(_("afgjort"), auto_now=True)
     decided_by = models.ForeignKey(
@@ -224,17 +258,40 @@ class GoalVerdict(models.Model):
         return f"{self.goal}: {self.get_verdict_display()}"
 
 
+NAME_LENGTH = 300
+
+
+def user_name(user):
+    """A user as the history names them: the full name, or the username."""
+    return (user.get_full_name() or user.get_username())[:NAME_LENGTH]
+
+
+class HistoryQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Keep the name of whoever made each change, as `save` does (one query for the users)."""
+        objs = list(objs)
+        missing = [r for r in objs if r.changed_by_id and not r.changed_by_name]
+        uncached = {r.changed_by_id for r in missing if not HistoryRecord.changed_by.is_cached(r)}
+        users = {}
+        if uncached:
+            users = get_user_model().objects.in_bulk(uncached)
+        for record in missing:
+            user = users.get(record.changed_by_id) or record.changed_by
+            record.changed_by_name = user_name(user)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class HistoryRecord(models.Model):
     """One changed value of reported data: who, when, before and after (historik)."""
 
     Subject = HistorySubject
 
     plan = models.ForeignKey(
-        Plan, on_delete=models.CASCADE, related_name="history", verbose_name=_("plan")
+        Plan, on_delete=models.PROTECT, related_name="history", verbose_name=_("plan")
     )
     report = models.ForeignKey(
         QuarterReport,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="history",
@@ -242,7 +299,7 @@ class HistoryRecord(models.Model):
     )
     goal = models.ForeignKey(
         Goal,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="history",
@@ -250,7 +307,7 @@ class HistoryRecord(models.Model):
     )
     requirement = models.ForeignKey(
         Requirement,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="history",
@@ -269,8 +326,15 @@ class HistoryRecord(models.Model):
         related_name="+",
         verbose_name=_("ændret af"),
     )
+    # Users are deactivated, not deleted; should one be deleted all the same, the history
+    # still says who made the change.
+    changed_by_name = models.CharField(
+        _("ændret af (navn)"), max_length=NAME_LENGTH, blank=True, editable=False
+    )
     # The report version this change produced, so a refused save can list what came after.
     report_version = models.PositiveIntegerField(_("version"), null=True, blank=True)
+
+    objects = HistoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ændring")
@@ -290,6 +354,18 @@ class HistoryRecord(models.Model):
 
     def __str__(self):
         return f"{self.changed_at:%Y-%m-%d %H:%M} {self.field}: {self.before} -> {self.after}"
+
+    def save(self, *args, **kwargs):
+        if self.changed_by_id and not self.changed_by_name:
+            self.changed_by_name = user_name(self.changed_by)
+        super().save(*args, **kwargs)
+
+    @property
+    def changed_by_display(self):
+        """Who made the change: the user's name now, or the name kept if the user is gone."""
+        if self.changed_by_id:
+            return user_name(self.changed_by)
+        return self.changed_by_name
 
     def _model_field(self):
         model = {

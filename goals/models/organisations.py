@@ -6,7 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from goals.limits import PLAN_TEXT, no_control_characters
 from goals.models.choices import Role
+from goals.models.common import text_checks
 
 
 class MinistryQuerySet(models.QuerySet):
@@ -44,10 +46,24 @@ class MinistryQuerySet(models.QuerySet):
 class Ministry(models.Model):
     """A ministry and its group of institutions (ministerium, koncern)."""
 
-    name = models.CharField(_("navn"), max_length=200, unique=True)
-    short_name = models.CharField(_("forkortelse"), max_length=30, unique=True)
-    vision = models.TextField(_("koncernfælles vision"), blank=True)
-    values = models.TextField(_("koncernfælles værdier"), blank=True)
+    name = models.CharField(
+        _("navn"), max_length=200, unique=True, validators=[no_control_characters]
+    )
+    short_name = models.CharField(
+        _("forkortelse"), max_length=30, unique=True, validators=[no_control_characters]
+    )
+    vision = models.TextField(
+        _("koncernfælles vision"),
+        blank=True,
+        max_length=PLAN_TEXT,
+        validators=text_checks(PLAN_TEXT),
+    )
+    values = models.TextField(
+        _("koncernfælles værdier"),
+        blank=True,
+        max_length=PLAN_TEXT,
+        validators=text_checks(PLAN_TEXT),
+    )
 
     objects = MinistryQuerySet.as_manager()
 
@@ -66,10 +82,12 @@ class MinistryBeacon(models.Model):
     ministry = models.ForeignKey(
         Ministry, on_delete=models.CASCADE, related_name="beacons", verbose_name=_("ministerium")
     )
-    number = models.CharField(_("nummer"), max_length=20)
+    number = models.CharField(_("nummer"), max_length=20, validators=[no_control_characters])
     order = models.PositiveIntegerField(_("rækkefølge"), default=0)
-    title = models.CharField(_("titel"), max_length=300)
-    text = models.TextField(_("tekst"), blank=True)
+    title = models.CharField(_("titel"), max_length=300, validators=[no_control_characters])
+    text = models.TextField(
+        _("tekst"), blank=True, max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT)
+    )
 
     class Meta:
         verbose_name = _("koncernfælles pejlemærke")
@@ -99,8 +117,10 @@ class GroupGoal(models.Model):
         max_length=50,
         help_text=_("Kort, fast nøgle som planfiler bruger til at henvise til målet."),
     )
-    title = models.CharField(_("titel"), max_length=300)
-    description = models.TextField(_("beskrivelse"), blank=True)
+    title = models.CharField(_("titel"), max_length=300, validators=[no_control_characters])
+    description = models.TextField(
+        _("beskrivelse"), blank=True, max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT)
+    )
 
     class Meta:
         verbose_name = _("koncernfælles mål")
@@ -123,8 +143,12 @@ class Institution(models.Model):
         related_name="institutions",
         verbose_name=_("ministerium"),
     )
-    name = models.CharField(_("navn"), max_length=200, unique=True)
-    short_name = models.CharField(_("forkortelse"), max_length=30, unique=True)
+    name = models.CharField(
+        _("navn"), max_length=200, unique=True, validators=[no_control_characters]
+    )
+    short_name = models.CharField(
+        _("forkortelse"), max_length=30, unique=True, validators=[no_control_characters]
+    )
 
     class Meta:
         verbose_name = _("institution")

@@ -4,11 +4,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from goals.limits import PLAN_TEXT, no_control_characters
 from goals.models.choices import (
     Comparator,
     FigureKind,
@@ -26,6 +27,7 @@ from goals.models.common import (
     QuarterSetField,
     choices_check,
     quarter_end,
+    text_checks,
     text_to_quarters,
 )
 from goals.models.organisations import GroupGoal, Institution, Membership, Ministry, MinistryBeacon
@@ -49,6 +51,39 @@ class PlanQuerySet(models.QuerySet):
         )
 
 
+def _reported_on(target):
+    """A condition on goals or requirements (`target`): is anything reported on the row,
+    a status entry, a verdict or a history record, its parts' included."""
+    from goals.models.follow_up import GoalVerdict, HistoryRecord, RequirementVerdict, StatusEntry
+
+    outer = OuterRef("pk")
+    if target == "goal":
+        return (
+            Exists(StatusEntry.objects.filter(goal=outer))
+            | Exists(GoalVerdict.objects.filter(goal=outer))
+            | Exists(RequirementVerdict.objects.filter(requirement__goal=outer))
+            | Exists(HistoryRecord.objects.filter(goal=outer))
+        )
+    own = Q(requirement=outer) | Q(requirement__part_of=outer)
+    return (
+        Exists(StatusEntry.objects.filter(own))
+        | Exists(RequirementVerdict.objects.filter(own))
+        | Exists(HistoryRecord.objects.filter(own))
+    )
+
+
+class GoalQuerySet(models.QuerySet):
+    def reported_on(self):
+        """Goals with status entries, verdicts or history: they can never be deleted."""
+        return self.filter(_reported_on("goal"))
+
+
+class RequirementQuerySet(models.QuerySet):
+    def reported_on(self):
+        """Requirements (or their parts) with status entries, a verdict or history."""
+        return self.filter(_reported_on("requirement"))
+
+
 class Plan(models.Model):
     """One institution's performance plan for one year (mål- og resultatplan)."""
 
@@ -66,23 +101,33 @@ class Plan(models.Model):
         help_text=_("Det ministerium, planen er indgået med."),
     )
     year = models.PositiveSmallIntegerField(_("år"))
-    title = models.CharField(_("titel"), max_length=300)
+    title = models.CharField(_("titel"), max_length=300, validators=[no_control_characters])
     valid_from = models.DateField(_("gælder fra"))
     valid_to = models.DateField(_("gælder til"))
-    introduction = models.TextField(_("indledning"), blank=True)
+    introduction = models.TextField(
+        _("indledning"), blank=True, max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT)
+    )
     strategic_context = models.TextField(
         _("strategisk ramme"),
         blank=True,
         help_text=_(
             "Ministeriets koncernfælles strategiske ramme for året, som den står i planen."
         ),
+        max_length=PLAN_TEXT,
+        validators=text_checks(PLAN_TEXT),
     )
-    vision = models.TextField(_("vision"), blank=True)
-    narrative = models.TextField(_("grundfortælling"), blank=True)
+    vision = models.TextField(
+        _("vision"), blank=True, max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT)
+    )
+    narrative = models.TextField(
+        _("grundfortælling"), blank=True, max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT)
+    )
     reporting_schedule = models.TextField(
         _("opfølgning"),
         blank=True,
         help_text=_("Hvordan og hvornår der følges op, som det står i planen."),
+        max_length=PLAN_TEXT,
+        validators=text_checks(PLAN_TEXT),
     )
     reporting_quarters = QuarterSetField(
         _("afrapporteringskvartaler"),
@@ -116,8 +161,12 @@ class Plan(models.Model):
         default=50,
         help_text=_("Bruges kun ved delvis opgørelse."),
     )
-    scoring_note = models.TextField(_("opgørelse (tekst)"), blank=True)
-    agreement = models.TextField(_("aftale"), blank=True)
+    scoring_note = models.TextField(
+        _("opgørelse (tekst)"), blank=True, max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT)
+    )
+    agreement = models.TextField(
+        _("aftale"), blank=True, max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT)
+    )
     follow_up_template = models.BooleanField(
         _("planen gengiver skabelonen for opfølgning"),
         default=False,
@@ -165,6 +214,13 @@ class Plan(models.Model):
     def quarter_end(self, quarter):
         return quarter_end(self.year, quarter)
 
+    def has_reported_data(self):
+        """Whether anything is reported on the plan: a quarter's follow-up, a verdict, history.
+
+        Such a plan can never be deleted or replaced by a plan file.
+        """
+        return self.reports.exists() or self.history.exists() or self.goals.reported_on().exists()
+
     def deadline_for(self, quarter):
         """The quarter's reporting deadline by the plan's rule, or None if it sets none."""
         if self.deadline_days is None:
@@ -188,10 +244,14 @@ class Signatory(models.Model):
         Plan, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("plan")
     )
     order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
-    name = models.CharField(_("navn"), max_length=200)
-    title = models.CharField(_("stilling"), max_length=200)
-    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    place = models.CharField(_("sted"), max_length=100, blank=True)
+    name = models.CharField(_("navn"), max_length=200, validators=[no_control_characters])
+    title = models.CharField(_("stilling"), max_length=200, validators=[no_control_characters])
+    organisation = models.CharField(
+        _("organisation"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    place = models.CharField(
+        _("sted"), max_length=100, blank=True, validators=[no_control_characters]
+    )
     date = models.DateField(_("dato"), null=True, blank=True)
 
     class Meta:
@@ -212,10 +272,14 @@ class Section(models.Model):
         Plan, on_delete=models.CASCADE, related_name="sections", verbose_name=_("plan")
     )
     kind = models.CharField(_("art"), max_length=10, choices=Kind.choices, default=Kind.BEACON)
-    number = models.CharField(_("nummer"), max_length=20, blank=True)
+    number = models.CharField(
+        _("nummer"), max_length=20, blank=True, validators=[no_control_characters]
+    )
     order = models.PositiveIntegerField(_("rækkefølge"), default=0)
-    title = models.CharField(_("titel"), max_length=300)
-    text = models.TextField(_("tekst"), blank=True)
+    title = models.CharField(_("titel"), max_length=300, validators=[no_control_characters])
+    text = models.TextField(
+        _("tekst"), blank=True, max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT)
+    )
     ministry_beacon = models.ForeignKey(
         MinistryBeacon,
         on_delete=models.SET_NULL,
@@ -274,12 +338,19 @@ class Goal(models.Model):
         verbose_name=_("koncernfælles mål"),
     )
     number = models.CharField(
-        _("nummer"), max_length=20, help_text=_('Som i planen, fx "1.1" eller "A".')
+        _("nummer"),
+        max_length=20,
+        help_text=_('Som i planen, fx "1.1" eller "A".'),
+        validators=[no_control_characters],
     )
     order = models.PositiveIntegerField(_("rækkefølge"), default=0)
-    title = models.CharField(_("titel"), max_length=300)
-    description = models.TextField(_("beskrivelse"), blank=True)
-    success_text = models.TextField(_("målet er nået, når"), blank=True)
+    title = models.CharField(_("titel"), max_length=300, validators=[no_control_characters])
+    description = models.TextField(
+        _("beskrivelse"), blank=True, max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT)
+    )
+    success_text = models.TextField(
+        _("målet er nået, når"), blank=True, max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT)
+    )
     kind = models.CharField(
         _("type"),
         max_length=20,
@@ -300,6 +371,7 @@ class Goal(models.Model):
         max_length=300,
         blank=True,
         help_text=_('Som i planen, fx "Målet afrapporteres kvartalsvist."'),
+        validators=[no_control_characters],
     )
     fulfilment_rule = models.CharField(
         _("opfyldelsesregel"),
@@ -321,7 +393,11 @@ class Goal(models.Model):
         blank=True,
         help_text=_("Tom: alle mål vejer lige meget."),
     )
-    remarks = models.TextField(_("bemærkninger"), blank=True)
+    remarks = models.TextField(
+        _("bemærkninger"), blank=True, max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT)
+    )
+
+    objects = GoalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mål")
@@ -460,12 +536,17 @@ class Requirement(models.Model):
         max_length=100,
         blank=True,
         help_text=_('Kun for en del af et krav: hvad delen måler, fx "telefon".'),
+        validators=[no_control_characters],
     )
     number = models.CharField(
-        _("nummer"), max_length=20, blank=True, help_text=_('Som i planen, fx "1)" eller "ii)".')
+        _("nummer"),
+        max_length=20,
+        blank=True,
+        help_text=_('Som i planen, fx "1)" eller "ii)".'),
+        validators=[no_control_characters],
     )
     order = models.PositiveIntegerField(_("rækkefølge"), default=0)
-    text = models.TextField(_("tekst"))
+    text = models.TextField(_("tekst"), max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT))
     measure = models.CharField(
         _("måling"), max_length=20, choices=Measure.choices, default=Measure.TEXT
     )
@@ -484,6 +565,7 @@ class Requirement(models.Model):
             'Ord, der står sammen med enheden, fx "på en skala fra 1-5" (4,0 point på en skala '
             'fra 1-5) eller "klager" (50 klager pr. måned).'
         ),
+        validators=[no_control_characters],
     )
     figure_kind = models.CharField(
         _("tallet over året"),
@@ -512,12 +594,14 @@ class Requirement(models.Model):
         max_length=200,
         blank=True,
         help_text=_('Som i planen, fx "senest ved udgangen af 3. kvartal 2024".'),
+        validators=[no_control_characters],
     )
     reference = models.CharField(
         _("reference"),
         max_length=300,
         blank=True,
         help_text=_('Det, et relativt mål sammenlignes med, fx "statens gennemsnit".'),
+        validators=[no_control_characters],
     )
     reference_value = models.DecimalField(
         _("referenceværdi"), max_digits=14, decimal_places=4, null=True, blank=True
@@ -526,7 +610,11 @@ class Requirement(models.Model):
         _("egne afrapporteringskvartaler"),
         help_text=_("Tom: som målet."),
     )
-    precondition = models.TextField(_("forudsætning"), blank=True)
+    precondition = models.TextField(
+        _("forudsætning"), blank=True, max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT)
+    )
+
+    objects = RequirementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("resultatkrav")
@@ -694,12 +782,17 @@ class SeriesPoint(models.Model):
         pgettext_lazy("target", "mål"), max_digits=14, decimal_places=4, null=True, blank=True
     )
     target_text = models.CharField(
-        pgettext_lazy("target", "mål (tekst)"), max_length=200, blank=True
+        pgettext_lazy("target", "mål (tekst)"),
+        max_length=200,
+        blank=True,
+        validators=[no_control_characters],
     )
     result_value = models.DecimalField(
         _("resultat"), max_digits=14, decimal_places=4, null=True, blank=True
     )
-    result_text = models.CharField(_("resultat (tekst)"), max_length=200, blank=True)
+    result_text = models.CharField(
+        _("resultat (tekst)"), max_length=200, blank=True, validators=[no_control_characters]
+    )
 
     class Meta:
         verbose_name = _("serieår")
