@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from goals.models import Goal, Institution, Ministry, Plan, Requirement, Section, quarters_to_text
 from goals.models.plans import default_figure_kind
+from goals.planfile.importing import replace_refused
 from goals.planfile.problems import PlanFileError, Problem
 from goals.planfile.reading import AMBIGUOUS_NUMBER, parse_plan_text, places, read_number
 
@@ -829,13 +830,6 @@ class _Checker:
                 _("%(inst)s har allerede en plan for %(year)d. Brug --replace for at erstatte den.")
                 % {"inst": short_name, "year": plan["year"]},
             )
-        elif existing and existing.reports.exists():
+        elif existing and existing.has_reported_data():
             # Replacing would delete what the institution has reported; that is never silent.
-            self.problem(
-                "plan",
-                _(
-                    "Planen for %(inst)s %(year)d har allerede kvartalsopfølgning og kan ikke "
-                    "erstattes med en fil. Ret planen i administrationen i stedet."
-                )
-                % {"inst": short_name, "year": plan["year"]},
-            )
+            self.problem("plan", replace_refused(short_name, plan["year"]))

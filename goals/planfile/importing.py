@@ -1,6 +1,7 @@
 """Writing checked plan data to the database, in one transaction."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from goals.models import (
     Goal,
@@ -15,6 +16,15 @@ from goals.models import (
     SeriesPoint,
     Signatory,
 )
+from goals.planfile.problems import PlanFileError, Problem
+
+
+def replace_refused(short_name, year):
+    """Why a plan with reported data is not replaced by a file."""
+    return _(
+        "Planen for %(inst)s %(year)d har allerede kvartalsopfølgning, årsvurderinger eller "
+        "historik og kan ikke erstattes med en fil. Ret planen i administrationen i stedet."
+    ) % {"inst": short_name, "year": year}
 
 
 @transaction.atomic
@@ -44,7 +54,12 @@ def import_plan(checked):
 
     p = dict(checked["plan"])
     signatories = p.pop("signatories")
-    Plan.objects.filter(institution=institution, year=p["year"]).delete()
+    existing = Plan.objects.filter(institution=institution, year=p["year"]).first()
+    if existing is not None:
+        # The check refuses this already; reported since then, it is still never deleted.
+        if existing.has_reported_data():
+            raise PlanFileError([Problem("plan", replace_refused(i["short_name"], p["year"]))])
+        existing.delete()
     plan = Plan.objects.create(institution=institution, ministry=ministry, **p)
     Signatory.objects.bulk_create(Signatory(plan=plan, **s) for s in signatories)
 
