@@ -1,11 +1,17 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import (
@@ -28,6 +34,36 @@ from goals.models import (
     StatusEntry,
 )
 from goals.planfile import PlanFileError, dump_plan, import_plan, read_plan_file
+
+NOT_DELETABLE = _("Kan ikke slettes: der er indberettet på det.")
+
+
+class NotDeletable(forms.Widget):
+    """Stands where the delete box would be, on a row that has been reported on."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html('<span class="help">{}</span>', NOT_DELETABLE)
+
+
+class ReportedRowsFormSet(BaseInlineFormSet):
+    """An inline whose rows that have been reported on offer no delete box.
+
+    The database refuses to delete them anyway (PROTECT); without the box, ticking it cannot
+    end in an error page. Which rows are reported on is found in one query for the whole inline;
+    the model's queryset says how (`reported_on`).
+    """
+
+    @cached_property
+    def reported_ids(self):
+        return set(self.queryset.reported_on().values_list("pk", flat=True))
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if DELETION_FIELD_NAME in form.fields and form.instance.pk in self.reported_ids:
+            # Disabled: whatever the request says, the row is kept.
+            form.fields[DELETION_FIELD_NAME] = forms.BooleanField(
+                label="", required=False, disabled=True, widget=NotDeletable
+            )
 
 
 class MinistryBeaconInline(admin.StackedInline):
@@ -78,6 +114,7 @@ class SectionInline(admin.StackedInline):
 
 class GoalInline(admin.TabularInline):
     model = Goal
+    formset = ReportedRowsFormSet
     extra = 0
     fields = ["order", "number", "title", "section", "kind", "result_type", "reporting_quarters"]
     ordering = ["order"]
@@ -239,6 +276,7 @@ class RequirementAdmin(RequirementFields, admin.ModelAdmin):
 
 class RequirementInline(RequirementFields, admin.StackedInline):
     model = Requirement
+    formset = ReportedRowsFormSet
     extra = 0
     ordering = ["order"]
     show_change_link = True
@@ -330,7 +368,7 @@ class RequirementVerdictAdmin(ReadOnlyAdmin):
 class HistoryRecordAdmin(ReadOnlyAdmin):
     list_display = [
         "changed_at",
-        "changed_by",
+        "who",
         "plan",
         "goal",
         "subject",
@@ -339,9 +377,13 @@ class HistoryRecordAdmin(ReadOnlyAdmin):
         "after",
     ]
     list_filter = ["subject", "plan__year", "plan__institution"]
-    search_fields = ["field", "before", "after", "changed_by__username"]
+    search_fields = ["field", "before", "after", "changed_by__username", "changed_by_name"]
     list_select_related = ["changed_by", "plan__institution", "goal"]
     date_hierarchy = "changed_at"
+
+    @admin.display(description=_("ændret af"), ordering="changed_by_name")
+    def who(self, record):
+        return record.changed_by_display or "–"
 
 
 @admin.register(Membership)
@@ -350,6 +392,46 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "ministry", "institution"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
 
+
+User = get_user_model()
+
+
+@admin.action(description=_("Deaktivér valgte brugere"))
+def deactivate_users(modeladmin, request, queryset):
+    # Not oneself: an administrator who locks themself out needs another to get back in.
+    count = queryset.exclude(pk=request.user.pk).filter(is_active=True).update(is_active=False)
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d bruger er deaktiveret.", "%(count)d brugere er deaktiveret.", count)
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
+# Why users are deactivated, never deleted: the history names whoever made each change, and
+# the quarter reports and verdicts who submitted, approved or decided them.
+USERS_ARE_KEPT = _(
+    "Brugere slettes ikke, men deaktiveres: historikken og indberetningerne skal fortsat kunne "
+    "vise, hvem der har gjort hvad. En deaktiveret bruger kan ikke logge ind."
+)
+
+
+class UserAdmin(auth_admin.UserAdmin):
+    """Django's user admin without delete: a user who leaves is deactivated."""
+
+    actions = [deactivate_users]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"subtitle": USERS_ARE_KEPT, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, UserAdmin)
 
 admin.site.site_header = _("mrplan – administration")
 admin.site.site_title = _("mrplan")
