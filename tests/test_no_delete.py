@@ -11,14 +11,18 @@ import io
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import ProtectedError
 from django.forms import modelform_factory
-from django.urls import reverse
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
 
+from goals.admin import GoalInline, NotDeletable
 from goals.limits import PLAN_TEXT, REPORT_TEXT
 from goals.models import (
     Goal,
@@ -299,6 +303,8 @@ def test_history_keeps_the_name_of_a_deleted_user(client, admin_user_, plan, goa
     url = reverse("goals:history", args=[plan.institution.short_name, plan.year, goal.pk])
     page = client.get(url).content.decode()
     assert page.count("Anna Ahl") == 2 and "<td>bo</td>" in page
+    listing = client.get(reverse("admin:goals_historyrecord_changelist")).content.decode()
+    assert listing.count("Anna Ahl") == 2
 
 
 def test_the_migration_names_whoever_made_the_existing_history(plan, goal):
@@ -366,3 +372,25 @@ def test_plan_prose_is_limited_in_the_admin_too(client, admin_user_, goal):
     assert set(errors) == {"description", "title"}
     goal.refresh_from_db()
     assert goal.title == "Et mål"
+
+
+def test_the_inline_finds_its_reported_rows_in_one_query(rf, admin_user_, plan, section):
+    report = QuarterReport.objects.create(plan=plan, quarter=1)
+
+    def queries_for_rows(count):
+        for n in range(count):
+            goal = Goal.objects.create(plan=plan, section=section, number=f"{count}.{n}", title="M")
+            StatusEntry.objects.create(report=report, goal=goal, status="green")
+        url = reverse("admin:goals_plan_change", args=[plan.pk])
+        request = rf.get(url)
+        request.user = admin_user_
+        request.resolver_match = resolve(url)
+        inline = GoalInline(Plan, admin.site)
+        formset = inline.get_formset(request, plan)(instance=plan, queryset=plan.goals.all())
+        with CaptureQueriesContext(connection) as queries:
+            forms = formset.forms
+        assert {type(form.fields["DELETE"].widget) for form in forms} == {NotDeletable}
+        assert len(forms) == Goal.objects.filter(plan=plan).count()
+        return len(queries)
+
+    assert queries_for_rows(2) == queries_for_rows(10) == 2
