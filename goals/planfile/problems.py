@@ -14,6 +14,27 @@ class Problem:
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
+def shown(value, length=80):
+    """A value from a file as a message may quote it: at most `length` characters."""
+    text = str(value)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class _Repr:
+    """Stands in for a value in a message written with %r: its repr, shortened."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
+
+
+def shown_repr(value, length=80):
+    """A value for a message's %r, at most `length` characters."""
+    return _Repr(shown(repr(value), length))
+
+
 class PlanFileError(Exception):
     """A plan file that cannot be imported; `problems` lists every reason."""
 
