@@ -8,8 +8,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from goals.figures import Proposal, out_of_range, propose, quarter_target, takes_number
+from goals.limits import PLAN_FILE_BYTES
 from goals.models import FigureKind, Fulfilment, FulfilmentRule, Status
 from goals.numbers import LocalNumberField, NumberInput, format_number
+from goals.planfile.reading import too_large
 from goals.scoring import goal_status, rule_verdict, worst_status
 
 RED_OR_YELLOW = (Status.RED, Status.YELLOW)
@@ -436,6 +438,13 @@ class FiguresUploadForm(forms.Form):
         label=_("Udfyldt talark (.xlsx)"),
         help_text=_("Hent arket ovenfor, udfyld det, og læs det ind her. Det gemmes som kladde."),
     )
+
+    def clean_file(self):
+        """A workbook over PLAN_FILE_BYTES is refused unread."""
+        upload = self.cleaned_data["file"]
+        if upload.size is not None and upload.size > PLAN_FILE_BYTES:
+            raise forms.ValidationError(too_large(), code="too_large")
+        return upload
 
 
 class ReviewForm(forms.Form):
