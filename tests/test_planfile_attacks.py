@@ -57,6 +57,7 @@ HOSTILE = {
     "merge-key": (b"plan: {year: 2024}\nministry:\n  <<: {name: x}\n", "YAML-fletning (<<)"),
     "deep-nesting": (b"[" * 10_000, "indlejret dybere"),
     "deep-mappings": (b"a: {" * 5_000, "indlejret dybere"),
+    "too-many-values": (b"a: [" + b"1," * 50_001 + b"]\n", "flere end 50.000 værdier"),
     "huge-integer": (b"plan:\n  year: " + b"9" * 5_000 + b"\n", "flere end 15 cifre"),
     "huge-hex": (b"plan:\n  year: 0x" + b"f" * 5_000 + b"\n", "flere end 15 cifre"),
     "impossible-date": (b"plan:\n  valid_from: 2030-02-30\n", "2030-02-30 er ikke en dato"),

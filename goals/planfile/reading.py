@@ -10,8 +10,9 @@ refused too: YAML would quietly keep the last.
 A plan file is plain data, so whatever YAML offers beyond that is refused while the file is
 composed, before anything is built from it: anchors and aliases (a few hundred bytes of nested
 aliases expand to gigabytes), merge keys, tags other than the plain types, nesting deeper than
-the format goes, integers longer than any field holds, and dates that do not exist. Each is a
-problem with its line, as is anything else that keeps the file from being read.
+the format goes, more values than any plan has, integers longer than any field holds, and dates
+that do not exist. Each is a problem with its line, as is anything else that keeps the file from
+being read.
 """
 
 import logging
@@ -30,6 +31,9 @@ logger = logging.getLogger(__name__)
 # The format's deepest value lies ten levels down (the plan, sections, a section, goals, a goal,
 # requirements, a requirement, parts, a part, its scale or quarter targets); a little slack.
 MAX_DEPTH = 20
+# The largest reference plan has some 600 values (texts, numbers, lists, mappings); a file with
+# far more is not a plan, and reading it would hold a worker for long.
+MAX_NODES = 50_000
 # More digits than any number field holds (14 in all); a longer integer is refused unread.
 MAX_INTEGER_DIGITS = 15
 # YAML's plain types: the only tags a plan file may carry, written or implied.
@@ -81,6 +85,7 @@ class _PlanLoader(yaml.SafeLoader):
     def __init__(self, stream):
         super().__init__(stream)
         self.depth = 0
+        self.nodes = 0
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -103,6 +108,16 @@ class _PlanLoader(yaml.SafeLoader):
             raise Refused(
                 _("Filen er indlejret dybere end planformatet tillader (højst %(max)d niveauer)")
                 % {"max": MAX_DEPTH},
+                event.start_mark,
+            )
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise Refused(
+                _(
+                    "Filen har flere end %(max)s værdier (tekster, tal, lister); så mange har "
+                    "ingen plan"
+                )
+                % {"max": f"{MAX_NODES:,}".replace(",", ".")},
                 event.start_mark,
             )
         self.depth += 1
