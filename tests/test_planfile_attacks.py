@@ -395,3 +395,34 @@ def test_an_oversized_figures_workbook_is_refused(client, fig, rita, tmp_path, m
     with pytest.raises(CommandError) as refused:
         call_command("import_figures", str(path), user="rita", stdout=io.StringIO())
     assert "Filen er for stor" in str(refused.value)
+
+
+def every_field(data):
+    """Every mapping in a parsed plan, with its keys, for putting a value in each field."""
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            yield from every_field(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from every_field(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["9" * 5_000, "²", "٣", "1e999999999", "-1e-999999999", "x\x00y", "\u0085", [[[]]], {"a": {}}],
+    ids=["digits", "superscript", "arabic-digit", "huge-exponent", "tiny", "nul", "nel", "l", "m"],
+)
+def test_a_hostile_value_in_any_field_is_a_problem_not_a_fault(db, caplog, value):
+    data = good()
+    requirement = data["sections"][0]["goals"][0]["requirements"][0]
+    for mapping in list(every_field(data)):
+        for key, old in list(mapping.items()):
+            if key != "format" and not isinstance(old, (dict, list)):
+                mapping[key] = copy.deepcopy(value)
+    requirement["quarter_targets"] = {value if isinstance(value, str) else 1: value}
+    with pytest.raises(PlanFileError) as caught:
+        read_plan_file(dump(data))
+    assert "Filen kan ikke læses" not in str(caught.value)
+    assert len(caught.value.problems) > 20  # every field was read and found wanting
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

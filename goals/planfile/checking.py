@@ -787,7 +787,7 @@ class _Checker:
             self.problem(where, _('"quarter_targets" skal være en mapping, fx {1: 1000, 2: 3000}'))
             return found
         for quarter, value in targets.items():
-            if isinstance(quarter, str) and quarter.strip().isdigit():
+            if isinstance(quarter, str) and re.fullmatch(r"\s*[0-9]{1,2}\s*", quarter):
                 quarter = int(quarter)
             if isinstance(quarter, bool) or not isinstance(quarter, int) or not 1 <= quarter <= 4:
                 self.problem(
