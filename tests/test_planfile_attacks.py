@@ -29,12 +29,14 @@ IMPORT_URL = "admin:goals_plan_import"
 
 
 def alias_bomb(levels=9, width=9):
-    """A billion laughs: each level lists the one before it `width` times, by alias; read in
-    full it would be 9**9 strings (gigabytes), written it is some 600 bytes."""
+    """A billion laughs: each level lists the one before it `width` times, by alias, and the
+    last is put where a message would quote it; read in full it is 9**9 strings (gigabytes),
+    written it is some 600 bytes."""
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     for level in range(1, levels):
         items = ", ".join([f"*a{level - 1}"] * width)
         lines.append(f"a{level}: &a{level} [{items}]")
+    lines.append(f"plan: {{year: 2024, title: x, valid_from: *a{levels - 1}}}")
     return ("\n".join(lines) + "\n").encode()
 
 

@@ -1,6 +1,11 @@
 """What is wrong with a plan file, and where."""
 
+import reprlib
 from dataclasses import dataclass
+
+# Quotes a value of any size or depth in a few dozen characters, never walking all of it.
+_short = reprlib.Repr()
+_short.maxlevel, _short.maxstring, _short.maxother = 3, 80, 80
 
 
 @dataclass(frozen=True)
@@ -16,7 +21,7 @@ class Problem:
 
 def shown(value, length=80):
     """A value from a file as a message may quote it: at most `length` characters."""
-    text = str(value)
+    text = value if isinstance(value, str) else _short.repr(value)
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
@@ -32,7 +37,7 @@ class _Repr:
 
 def shown_repr(value, length=80):
     """A value for a message's %r, at most `length` characters."""
-    return _Repr(shown(repr(value), length))
+    return _Repr(shown(_short.repr(value), length))
 
 
 class PlanFileError(Exception):
