@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -428,3 +429,46 @@ def test_a_hostile_value_in_any_field_is_a_problem_not_a_fault(db, caplog, value
     assert "Filen kan ikke læses" not in str(caught.value)
     assert len(caught.value.problems) > 20  # every field was read and found wanting
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def zip_bomb():
+    """A small .xlsx-looking zip whose sheet unpacks to 30 MB."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * (30 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_workbook_is_refused_unopened(client, fig, rita, tmp_path, monkeypatch):
+    import goals.views.quarters
+    from goals.management.commands import import_figures
+
+    def never(*args, **kwargs):
+        raise AssertionError("a zip bomb must not be opened")
+
+    monkeypatch.setattr(goals.views.quarters, "import_figures", never)
+    monkeypatch.setattr(import_figures, "open_workbook", never)
+    content = zip_bomb()
+    assert len(content) < 100_000
+    client.force_login(rita)
+    url = reverse("goals:quarter_upload", args=["FIG", 2025, 1])
+    upload = SimpleUploadedFile("tal.xlsx", content)
+    html = client.post(url, {"file": upload}, follow=True).content.decode()
+    assert "Filen pakker ud til mere, end et talark kan fylde" in html
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as refused:
+        call_command("import_figures", str(path), user="rita", stdout=io.StringIO())
+    assert "pakker ud til mere" in str(refused.value)
+
+
+def test_a_real_workbook_unpacks_far_below_the_limit(client, fig, rita):
+    from goals.forms import FiguresUploadForm
+
+    client.force_login(rita)
+    response = client.get(reverse("goals:quarter_workbook", args=["FIG", 2025, 1]))
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    assert unpacked * 20 < FiguresUploadForm.UNPACKED_BYTES
+    assert FiguresUploadForm.refusal(response.content) is None

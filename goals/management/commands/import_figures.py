@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from goals import services
+from goals.forms import FiguresUploadForm
 from goals.limits import PLAN_FILE_BYTES
 from goals.permissions import REPORT, has_right
 from goals.planfile.reading import too_large
@@ -31,8 +32,9 @@ class Command(BaseCommand):
                 raw = handle.read(PLAN_FILE_BYTES + 1)
         except OSError as exc:
             raise CommandError(f"{file}: {exc.strerror}") from exc
-        if len(raw) > PLAN_FILE_BYTES:
-            raise CommandError(f"{file}: {too_large()} Intet er gemt.")
+        refusal = FiguresUploadForm.refusal(raw)
+        if refusal:
+            raise CommandError(f"{file}: {refusal} Intet er gemt.")
         try:
             plan, quarter, _version = read_about(open_workbook(raw))
             if not has_right(account, plan, REPORT):
