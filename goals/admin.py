@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from goals.limits import PLAN_FILE_BYTES
 from goals.models import (
     Goal,
     GoalVerdict,
@@ -34,6 +35,7 @@ from goals.models import (
     StatusEntry,
 )
 from goals.planfile import PlanFileError, dump_plan, import_plan, read_plan_file
+from goals.planfile.reading import read_at_most, too_large
 
 NOT_DELETABLE = _("Kan ikke slettes: der er indberettet på det.")
 
@@ -136,6 +138,13 @@ class PlanFileForm(forms.Form):
         label=_("Erstat en eksisterende plan for samme institution og år"), required=False
     )
 
+    def clean_file(self):
+        """A file over PLAN_FILE_BYTES is refused unread."""
+        upload = self.cleaned_data["file"]
+        if upload.size is not None and upload.size > PLAN_FILE_BYTES:
+            raise forms.ValidationError(too_large(), code="too_large")
+        return upload
+
 
 @admin.action(description=_("Hent planfil (YAML)"))
 def download_plan_file(modeladmin, request, queryset):
@@ -193,9 +202,8 @@ class PlanAdmin(admin.ModelAdmin):
         form = PlanFileForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                checked = read_plan_file(
-                    form.cleaned_data["file"].read(), replace=form.cleaned_data["replace"]
-                )
+                raw = read_at_most(form.cleaned_data["file"])
+                checked = read_plan_file(raw, replace=form.cleaned_data["replace"])
             except PlanFileError as exc:
                 problems = exc.problems
             else:

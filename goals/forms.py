@@ -1,6 +1,8 @@
 """The forms of quarterly follow-up and the year end."""
 
 import html
+import io
+import zipfile
 from decimal import Decimal
 
 from django import forms
@@ -8,8 +10,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from goals.figures import Proposal, out_of_range, propose, quarter_target, takes_number
+from goals.limits import PLAN_FILE_BYTES
 from goals.models import FigureKind, Fulfilment, FulfilmentRule, Status
 from goals.numbers import LocalNumberField, NumberInput, format_number
+from goals.planfile.reading import too_large
 from goals.scoring import goal_status, rule_verdict, worst_status
 
 RED_OR_YELLOW = (Status.RED, Status.YELLOW)
@@ -432,10 +436,43 @@ class YearEndForm(forms.Form):
 class FiguresUploadForm(forms.Form):
     """A quarter's figures workbook, filled in (goals.workbook)."""
 
+    # A quarter's workbook unpacks to well under a megabyte; one that unpacks to more than
+    # this is a zip bomb, not figures, and is refused before openpyxl opens it.
+    UNPACKED_BYTES = 10 * PLAN_FILE_BYTES
+
     file = forms.FileField(
         label=_("Udfyldt talark (.xlsx)"),
         help_text=_("Hent arket ovenfor, udfyld det, og læs det ind her. Det gemmes som kladde."),
     )
+
+    def clean_file(self):
+        """A workbook over PLAN_FILE_BYTES, or one that unpacks to far more than any quarter's,
+        is refused unopened."""
+        upload = self.cleaned_data["file"]
+        if upload.size is not None and upload.size > PLAN_FILE_BYTES:
+            raise forms.ValidationError(too_large(), code="too_large")
+        raw = upload.read(PLAN_FILE_BYTES + 1)
+        upload.seek(0)
+        refusal = self.refusal(raw)
+        if refusal:
+            raise forms.ValidationError(refusal, code="too_large")
+        return upload
+
+    @classmethod
+    def refusal(cls, raw):
+        """Why a workbook's bytes are refused unopened, or None: over PLAN_FILE_BYTES, or
+        unpacking (by the sizes its zip directory declares, which zipfile holds it to) to more
+        than UNPACKED_BYTES."""
+        if len(raw) > PLAN_FILE_BYTES:
+            return too_large()
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                unpacked = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None  # not a zip at all: goals.workbook says it cannot be read
+        if unpacked > cls.UNPACKED_BYTES:
+            return _("Filen pakker ud til mere, end et talark kan fylde; den er ikke læst.")
+        return None
 
 
 class ReviewForm(forms.Form):

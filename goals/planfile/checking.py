@@ -1,15 +1,18 @@
 """Checking a parsed plan file and turning it into typed data, every problem listed."""
 
 import datetime
+import logging
 import re
 from decimal import Decimal
 
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
+from goals.limits import PLAN_TEXT, control_character, describe
 from goals.models import Goal, Institution, Ministry, Plan, Requirement, Section, quarters_to_text
 from goals.models.plans import default_figure_kind
 from goals.planfile.importing import replace_refused
-from goals.planfile.problems import PlanFileError, Problem
+from goals.planfile.problems import PlanFileError, Problem, shown, shown_repr
 from goals.planfile.reading import AMBIGUOUS_NUMBER, parse_plan_text, places, read_number
 
 FORMAT = "mrplan-plan/1"
@@ -20,16 +23,45 @@ SCALE_WRITTEN = re.compile(r"(\d+(?:,\d+)?)\s*(?:-|–|til)\s*(\d+(?:,\d+)?)")
 
 MAX_DIGITS = 14
 DECIMAL_PLACES = 4
+# More problems than anyone reads; the rest are counted, not listed.
+MAX_PROBLEMS = 200
+
+logger = logging.getLogger(__name__)
 
 
 def read_plan_file(raw, *, replace=False):
     """Parse and check a plan file; return the checked data or raise PlanFileError."""
     data = parse_plan_text(raw)
     checker = _Checker(replace=replace)
-    checked = checker.check(data)
+    try:
+        checked = checker.check(data)
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        # A fault in the checking itself, not in the file: the reader gets a problem, and the
+        # log gets the traceback so that it is fixed, not hidden.
+        logger.exception("Checking a plan file failed")
+        raise PlanFileError(
+            [Problem("", _("Filen kan ikke læses (%(error)s)") % {"error": type(exc).__name__})]
+        ) from exc
     if checker.problems:
-        raise PlanFileError(checker.problems)
+        problems = checker.problems
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            problems = problems[:MAX_PROBLEMS] + [
+                Problem("", _("... og %(count)d problemer mere") % {"count": more})
+            ]
+        raise PlanFileError(problems)
     return checked
+
+
+def _line(obj, key, where):
+    """`where`, with the line `key` is written on in the file when it is known."""
+    line = getattr(obj, "lines", {}).get(key)
+    if line is None:
+        return where
+    at = _("linje %(line)d") % {"line": line}
+    return f"{where} ({at})" if where else at
 
 
 class _Checker:
@@ -52,19 +84,21 @@ class _Checker:
         for key in obj:
             if key not in known:
                 self.problem(
-                    where,
+                    _line(obj, key, where),
                     _('ukendt felt "%(key)s" (kendte felter: %(known)s)')
-                    % {"key": key, "known": ", ".join(sorted(known))},
+                    % {"key": shown(key), "known": ", ".join(sorted(known))},
                 )
         for key in required:
             if obj.get(key) in (None, ""):
                 self.problem(where, _('"%(key)s" mangler') % {"key": key})
         return obj
 
-    def text(self, obj, key, where, *, max_length=None, label_numbers=False):
+    def text(self, obj, key, where, *, max_length=PLAN_TEXT, label_numbers=False):
+        """A text; `max_length` is its model field's, or PLAN_TEXT for prose."""
         value = obj.get(key)
         if value is None:
             return ""
+        where = _line(obj, key, where)
         if isinstance(value, bool) or isinstance(value, (dict, list)):
             self.problem(where, _('"%(key)s" skal være tekst') % {"key": key})
             return ""
@@ -78,10 +112,18 @@ class _Checker:
                 return ""
             value = repr(value)
         value = str(value).strip()
-        if value and any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
-            self.problem(where, _('"%(key)s" indeholder kontroltegn') % {"key": key})
+        found = control_character(value)
+        if found is not None:
+            self.problem(
+                where,
+                _(
+                    '"%(key)s" indeholder et usynligt styretegn (%(character)s), som ikke kan '
+                    "gemmes; slet det"
+                )
+                % {"key": key, "character": describe(found)},
+            )
             return ""
-        if max_length and len(value) > max_length:
+        if len(value) > max_length:
             self.problem(
                 where,
                 _('"%(key)s" er for lang (højst %(max)d tegn, her %(len)d)')
@@ -94,8 +136,9 @@ class _Checker:
         value = obj.get(key)
         if value is None:
             return None
+        where = _line(obj, key, where)
         if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, str) and value.strip().isdigit():
+            if isinstance(value, str) and re.fullmatch(r"[0-9]{1,15}", value.strip()):
                 value = int(value.strip())
             else:
                 self.problem(where, _('"%(key)s" skal være et helt tal') % {"key": key})
@@ -122,6 +165,7 @@ class _Checker:
         value = obj.get(key)
         if value is None or value == "":
             return None
+        where = _line(obj, key, where)
         number, why = read_number(value)
         if why == AMBIGUOUS_NUMBER:
             self.problem(
@@ -165,6 +209,7 @@ class _Checker:
         value = obj.get(key)
         if value is None or value == "":
             return None
+        where = _line(obj, key, where)
         if isinstance(value, datetime.datetime):
             value = value.date()
         if isinstance(value, datetime.date):
@@ -179,7 +224,7 @@ class _Checker:
             _('"%(key)s" skal være en dato som ÅÅÅÅ-MM-DD (her %(value)r)')
             % {
                 "key": key,
-                "value": value,
+                "value": shown_repr(value),
             },
         )
         return None
@@ -197,9 +242,9 @@ class _Checker:
         found = lookup.get(str(value).strip().lower())
         if found is None:
             self.problem(
-                where,
+                _line(obj, key, where),
                 _('ukendt %(key)s "%(value)s" (gyldige: %(valid)s)')
-                % {"key": key, "value": value, "valid": ", ".join(choices.values)},
+                % {"key": key, "value": shown(value), "valid": ", ".join(choices.values)},
             )
             return ""
         return found
@@ -220,7 +265,8 @@ class _Checker:
             if isinstance(item, bool) or not isinstance(item, int):
                 self.problem(
                     where,
-                    _('"%(key)s": %(item)r er ikke et kvartal (1-4)') % {"key": key, "item": item},
+                    _('"%(key)s": %(item)r er ikke et kvartal (1-4)')
+                    % {"key": key, "item": shown_repr(item)},
                 )
                 continue
             if not 1 <= item <= 4:
@@ -260,7 +306,7 @@ class _Checker:
             self.problem(
                 "format",
                 _('ukendt format "%(value)s" (forventet "%(format)s")')
-                % {"value": top.get("format"), "format": FORMAT},
+                % {"value": shown(top.get("format")), "format": FORMAT},
             )
         ministry = self.check_ministry(top.get("ministry") or {})
         institution = self.check_institution(top.get("institution") or {})
@@ -455,7 +501,7 @@ class _Checker:
 
     def check_section(self, raw, index, beacon_numbers, group_codes, plan):
         title = raw.get("title") if isinstance(raw, dict) else None
-        where = str(title) if title else f"sections[{index}]"
+        where = shown(title) if title else f"sections[{index}]"
         obj = self.fields(
             raw,
             where,
@@ -489,7 +535,7 @@ class _Checker:
         for index, raw in enumerate(self.items(obj, "goals", where or "goals"), start=1):
             number = raw.get("number") if isinstance(raw, dict) else None
             label = (
-                _("mål %(n)s") % {"n": number}
+                _("mål %(n)s") % {"n": shown(number, 20)}
                 if number not in (None, "")
                 else _("mål nr. %(i)d") % {"i": index}
             )
@@ -558,7 +604,7 @@ class _Checker:
         for index, item in enumerate(self.items(obj, "requirements", where), start=1):
             number = item.get("number") if isinstance(item, dict) else None
             label = (
-                _("resultatkrav %(n)s") % {"n": number}
+                _("resultatkrav %(n)s") % {"n": shown(number, 20)}
                 if number not in (None, "")
                 else _("resultatkrav nr. %(i)d") % {"i": index}
             )
@@ -742,11 +788,12 @@ class _Checker:
             self.problem(where, _('"quarter_targets" skal være en mapping, fx {1: 1000, 2: 3000}'))
             return found
         for quarter, value in targets.items():
-            if isinstance(quarter, str) and quarter.strip().isdigit():
+            if isinstance(quarter, str) and re.fullmatch(r"\s*[0-9]{1,2}\s*", quarter):
                 quarter = int(quarter)
             if isinstance(quarter, bool) or not isinstance(quarter, int) or not 1 <= quarter <= 4:
                 self.problem(
-                    where, _('"quarter_targets": kvartal %(q)s findes ikke (1-4)') % {"q": quarter}
+                    where,
+                    _('"quarter_targets": kvartal %(q)s findes ikke (1-4)') % {"q": shown(quarter)},
                 )
                 continue
             number = self.decimal(

@@ -210,7 +210,11 @@ def _export_measurement(r):
 
 
 class _PlanDumper(yaml.SafeDumper):
-    """Writes multi-line texts as literal blocks, so plan files stay readable."""
+    """Writes multi-line texts as literal blocks, so plan files stay readable; never writes an
+    anchor or alias, which a plan file may not hold (reading.py)."""
+
+    def ignore_aliases(self, data):
+        return True
 
 
 def _represent_str(dumper, value):

@@ -1,8 +1,13 @@
+import os
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from goals import services
+from goals.forms import FiguresUploadForm
+from goals.limits import PLAN_FILE_BYTES
 from goals.permissions import REPORT, has_right
+from goals.planfile.reading import too_large
 from goals.workbook import FiguresFileError, import_figures, open_workbook, read_about
 
 
@@ -22,9 +27,14 @@ class Command(BaseCommand):
             raise CommandError(f"Der findes ingen aktiv bruger {user}.")
         try:
             with open(file, "rb") as handle:
-                raw = handle.read()
+                if os.fstat(handle.fileno()).st_size > PLAN_FILE_BYTES:
+                    raise CommandError(f"{file}: {too_large()} Intet er gemt.")
+                raw = handle.read(PLAN_FILE_BYTES + 1)
         except OSError as exc:
             raise CommandError(f"{file}: {exc.strerror}") from exc
+        refusal = FiguresUploadForm.refusal(raw)
+        if refusal:
+            raise CommandError(f"{file}: {refusal} Intet er gemt.")
         try:
             plan, quarter, _version = read_about(open_workbook(raw))
             if not has_right(account, plan, REPORT):

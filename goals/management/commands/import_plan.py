@@ -2,7 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from goals.limits import PLAN_FILE_BYTES
 from goals.planfile import PlanFileError, import_plan, read_plan_file
+from goals.planfile.reading import read_at_most, too_large
 
 
 class Command(BaseCommand):
@@ -28,9 +30,16 @@ class Command(BaseCommand):
         for name in files:
             path = Path(name)
             try:
-                raw = path.read_bytes()
+                if path.stat().st_size > PLAN_FILE_BYTES:
+                    problems.append(f"{name}: {too_large()}")
+                    continue
+                with path.open("rb") as handle:
+                    raw = read_at_most(handle)
             except OSError as exc:
                 problems.append(f"{name}: kan ikke læses: {exc.strerror}")
+                continue
+            except PlanFileError as exc:
+                problems.extend(f"{name}: {problem}" for problem in exc.problems)
                 continue
             try:
                 checked.append((name, read_plan_file(raw, replace=replace)))
