@@ -6,12 +6,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed-stamp
+# Exact versions and hashes of everything installed (see README, "Afhængigheder"):
+# base for production, dev adds the test tools, bench the load scripts. `make lock` updates them.
+LOCK := requirements/dev.lock
+BENCH_LOCK := requirements/bench.lock
+INSTALL := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
 
 # Local development only; production sets its own SECRET_KEY and leaves DEBUG off.
 RUN_ENV := DEBUG=1
 TEST_ENV := SECRET_KEY=test-only-not-secret
 
-.PHONY: run serve test setup check-system lint format migrate demo clean bench-deadline
+.PHONY: run serve test setup check-system lint format migrate demo clean bench-deadline lock
 
 run: setup
 	$(RUN_ENV) $(MANAGE) migrate --no-input
@@ -32,16 +37,17 @@ setup: check-system $(STAMP)
 check-system:
 	@PYTHON="$(PYTHON)" sh scripts/check-system.sh
 
-$(STAMP): pyproject.toml
+# pip stays the one the venv came with: upgrading it here would be the one unpinned install.
+$(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(INSTALL) -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 # The deadline under load and a PostgreSQL restart in the middle of it (bench/deadline.py);
 # needs the PostgreSQL server at 127.0.0.1:5432 and, for the restart, root.
 bench-deadline: setup
-	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(INSTALL) -r $(BENCH_LOCK)
 	SECRET_KEY=bench $(BIN)/python bench/deadline.py
 	SECRET_KEY=bench $(BIN)/python bench/deadline.py --restart
 
@@ -61,3 +67,19 @@ demo: migrate
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# Update the lock files from pyproject.toml's ranges: a new or changed dependency is added,
+# the other pins are kept; `make lock UPGRADE=1` moves every pin to the newest release in
+# range. pip-tools runs in a venv of its own. Then `make test`, and commit the locks.
+# bench.lock is made first; dev and base are held to its versions, so all three agree.
+LOCK_TOOLS := $(VENV)/lock-tools
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_TOOLS)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(if $(UPGRADE),--upgrade)
+
+lock:
+	@test -x $(LOCK_TOOLS)/bin/pip-compile || \
+		{ $(PYTHON) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install --quiet pip-tools; }
+	$(PIP_COMPILE) --extra dev --extra bench -o $(BENCH_LOCK) pyproject.toml
+	$(PIP_COMPILE) --extra dev -c $(BENCH_LOCK) -o $(LOCK) pyproject.toml
+	$(PIP_COMPILE) -c $(BENCH_LOCK) -o requirements/base.lock pyproject.toml

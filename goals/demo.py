@@ -1,9 +1,15 @@
 """Demo data: the reference plans, a user for each role and three quarters of follow-up.
 
 Safe to run again: what exists already is left as it is.
+
+The demo users' password is the README's (`DEMO_PASSWORD`) for local use only. On a
+database that others can reach, the users get a random password instead, shown once
+(`load_demo(password=None)`; the command does so when DEBUG is off and it is told
+`--on-production`).
 """
 
 import datetime
+import secrets
 from decimal import Decimal
 from pathlib import Path
 
@@ -74,21 +80,32 @@ REPORT_STATES = {
 }
 
 
-def load_demo(*, out=print):
+def load_demo(*, out=print, password=DEMO_PASSWORD):
+    """Load the demo; `password=None` gives the demo users a new random one, printed once,
+    and replaces the README's password where an existing demo user still has it."""
+    fresh = password is None
+    if fresh:
+        password = secrets.token_urlsafe(16)
     with transaction.atomic():
         for path in sorted(PLAN_DIR.glob("*.yaml")):
             _load_plan(path, out)
         _load_example_ministry(out)
-        users = _load_users(out)
+        users, given = _load_users(password, replace_known=fresh)
         for (short_name, year), states in REPORT_STATES.items():
             plan = Plan.objects.filter(institution__short_name=short_name, year=year).first()
             if plan:
                 load_follow_up(plan, states, users)
     out("")
-    out(f"Demo-brugere (adgangskode for alle: {DEMO_PASSWORD}):")
+    if not fresh:
+        out(f"Demo-brugere (adgangskode for alle: {password}):")
+    elif given:
+        out(f"Demo-brugere (tilfældig adgangskode, vises kun denne gang: {password}):")
+    else:
+        out("Demo-brugere (de fandtes allerede; deres adgangskoder er uændrede):")
     for username, full_name, role, scope in USERS:
         what = "administrator" if role is None else f"{Membership.Role(role).label}, {scope}"
-        out(f"  {username:<18} {full_name:<22} {what}")
+        mark = " (ny adgangskode)" if fresh and username in given else ""
+        out(f"  {username:<18} {full_name:<22} {what}{mark}")
 
 
 def _load_plan(path, out):
@@ -121,9 +138,10 @@ def _load_example_ministry(out, today=None):
     out(f"Indlæst eksempelministerium: {name} med {len(EXAMPLE_INSTITUTIONS)} institutioner")
 
 
-def _load_users(out):
+def _load_users(password, *, replace_known=False):
     User = get_user_model()
     users = {}
+    given = set()
     for username, full_name, role, scope in USERS:
         first, _space, last = full_name.partition(" ")
         user, created = User.objects.get_or_create(
@@ -136,9 +154,10 @@ def _load_users(out):
                 "is_superuser": role is None,
             },
         )
-        if created:
-            user.set_password(DEMO_PASSWORD)
+        if created or (replace_known and user.check_password(DEMO_PASSWORD)):
+            user.set_password(password)
             user.save()
+            given.add(username)
         if role == Membership.Role.REPORTER:
             institution = Institution.objects.filter(short_name=scope).first()
             if institution:
@@ -148,7 +167,7 @@ def _load_users(out):
             if ministry:
                 Membership.objects.get_or_create(user=user, role=role, ministry=ministry)
         users[username] = user
-    return users
+    return users, given
 
 
 def load_follow_up(plan, states, users):

@@ -13,6 +13,7 @@ A ministry's dashboards follow the same rule (`ministry_access`): its department
 and administrators see them; a member of one of its institutions gets 403, anyone else 404.
 """
 
+import json
 from functools import wraps
 
 from django.contrib import messages
@@ -71,7 +72,10 @@ def get_plan_or_404(user, institution, year):
     )
 
 
-UNSAVED_KEY = "unsaved-input:"
+UNSAVED_KEY = "unsaved-input"
+# The most a session keeps of a form sent after it expired (its JSON, in bytes). A quarter
+# page of 40 goals filled to the brim is well below; anything bigger is not a lost form.
+KEPT_INPUT_BYTES = 64 * 1024
 
 
 def plan_access(right=VIEW, *, post_right=None, keep_input=False):
@@ -80,7 +84,7 @@ def plan_access(right=VIEW, *, post_right=None, keep_input=False):
     `right` is needed for every request, `post_right` in addition for POST. Anonymous
     visitors are sent to the login page. With `keep_input`, what an anonymous POST carried
     (a form sent after the session expired) is kept in the new session, so the page can put it
-    back once the user has logged in again (`take_unsaved_input`).
+    back once the user has logged in again (`take_unsaved_input`); see `_keep_input`.
     """
 
     def decorator(view):
@@ -88,18 +92,7 @@ def plan_access(right=VIEW, *, post_right=None, keep_input=False):
         def wrapper(request, institution, year, *args, **kwargs):
             if not request.user.is_authenticated:
                 if keep_input and request.method == "POST":
-                    request.session[UNSAVED_KEY + request.path] = {
-                        key: request.POST.getlist(key)
-                        for key in request.POST
-                        if key != "csrfmiddlewaretoken"
-                    }
-                    messages.warning(
-                        request,
-                        _(
-                            "Din session er udløbet. Log ind igen, så sættes det, du skrev, "
-                            "ind på siden igen. Det er ikke gemt endnu."
-                        ),
-                    )
+                    _keep_input(request, institution, year, kwargs.get("quarter"))
                 return redirect_to_login(request.get_full_path())
             plan = get_plan_or_404(request.user, institution, year)
             needed = [right] + ([post_right] if post_right and request.method == "POST" else [])
@@ -114,13 +107,55 @@ def plan_access(right=VIEW, *, post_right=None, keep_input=False):
     return decorator
 
 
+def _keep_input(request, institution, year, quarter):
+    """Keep an anonymous POST's fields in the session, within bounds.
+
+    Only a form for a page that exists (its plan, and a quarter 1-4 where the address has
+    one) is kept, at most `KEPT_INPUT_BYTES` of it, and one form per session: a new one
+    replaces the old. The visitor is not logged in, so the answer must not tell whether the
+    plan exists: the message and the redirect are the same either way; only the size, which
+    the visitor chose, changes the message.
+    """
+    fields = {
+        key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"
+    }
+    # The old form goes whatever happens to the new one, so that what is kept afterwards
+    # does not tell either whether the plan exists.
+    request.session.pop(UNSAVED_KEY, None)
+    size = len(json.dumps(fields, ensure_ascii=False).encode())
+    if size > KEPT_INPUT_BYTES:
+        messages.warning(
+            request,
+            _(
+                "Din session er udløbet, og det, du sendte, var for stort til at blive "
+                "gemt til bagefter. Log ind igen; intet er gemt."
+            ),
+        )
+        return
+    exists = (quarter is None or quarter in (1, 2, 3, 4)) and (
+        Plan.objects.filter(institution__short_name=institution, year=year).exists()
+    )
+    # Written either way, so the session cookie is set either way; kept only if it exists.
+    request.session[UNSAVED_KEY] = (
+        {"path": request.path, "fields": fields} if exists else {"path": None, "fields": {}}
+    )
+    messages.warning(
+        request,
+        _(
+            "Din session er udløbet. Log ind igen, så sættes det, du skrev, "
+            "ind på siden igen. Det er ikke gemt endnu."
+        ),
+    )
+
+
 def take_unsaved_input(request):
     """What the user typed before their session expired on this page, as a QueryDict, once."""
-    kept = request.session.pop(UNSAVED_KEY + request.path, None)
-    if not kept:
+    kept = request.session.get(UNSAVED_KEY)
+    if not kept or kept["path"] != request.path:
         return None
+    del request.session[UNSAVED_KEY]
     data = QueryDict(mutable=True)
-    for key, values in kept.items():
+    for key, values in kept["fields"].items():
         data.setlist(key, values)
     return data
 

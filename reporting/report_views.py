@@ -6,14 +6,11 @@ A report's HTML page, PDF and Excel file come from the same builder in
 by that HTML's digest (`reporting.pdf`).
 """
 
-import datetime
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,9 +22,8 @@ from reporting import documents, excel, selectors
 from reporting.charts import distribution_chart, legend_items
 from reporting.models import ReportJob
 from reporting.pdf import pdf_for
-from reporting.tasks import make_ministry_summary
+from reporting.tasks import order_summary
 
-KEEP_JOBS = datetime.timedelta(days=30)
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -148,16 +144,21 @@ def start_summary(request, ministry):
     if file_format not in ReportJob.Format.values:
         messages.error(request, _("Vælg PDF eller Excel."))
         return redirect(f"{reverse('reporting:summary', args=[ministry.short_name])}?aar={year}")
-    # Files are kept for a month: long enough to fetch, short enough not to pile up.
-    ReportJob.objects.filter(ministry=ministry, created_at__lt=timezone.now() - KEEP_JOBS).delete()
-    job = ReportJob.objects.create(
+    job, created = order_summary(
         ministry=ministry,
         year=year,
-        format=file_format,
+        file_format=file_format,
         language=get_language(),
-        requested_by=request.user,
+        user=request.user,
     )
-    make_ministry_summary.enqueue(str(job.pk))
+    if not created:
+        messages.info(
+            request,
+            _(
+                "Filen er allerede bestilt og bliver dannet nu; her kan du følge den. "
+                "Der dannes kun én ad gangen."
+            ),
+        )
     return redirect("reporting:job", ministry.short_name, job.pk)
 
 

@@ -95,7 +95,7 @@ def fingerprint(database):
 def test_a_dump_restores_into_a_fresh_database_with_every_row_intact(databases, tmp_path):
     source, restored = databases
     manage("migrate", "--no-input", database=source)
-    manage("load_demo", database=source)
+    manage("load_demo", "--on-production", database=source)
     before = fingerprint(source)
     for table in ("goals_plan", "goals_statusentry", "goals_historyrecord", "auth_user"):
         assert before[table][0] > 0, table

@@ -1,6 +1,11 @@
 """`make run` loads a living system: the reference plans, a user per role, Q1-Q3 follow-up."""
 
+import io
+import re
+
+import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from goals.demo import DEMO_PASSWORD, EXAMPLE_INSTITUTIONS, EXAMPLE_MINISTRY, USERS, load_demo
@@ -90,3 +95,53 @@ def test_demo_has_a_made_up_ministry_reported_up_to_the_last_ended_quarter(db, c
     page = client.get(f"/overblik/{short_name}/").content.decode()
     for institution in EXAMPLE_INSTITUTIONS:
         assert institution.name in page
+
+
+def run_command(*args):
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_command_with_debug_on_gives_the_readme_password(db, settings):
+    settings.DEBUG = True  # as `make run` sets it
+    output = run_command()
+    assert DEMO_PASSWORD in output
+    assert get_user_model().objects.get(username="admin").check_password(DEMO_PASSWORD)
+
+
+def test_demo_command_refuses_a_database_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--on-production"):
+        run_command()
+    assert not get_user_model().objects.exists()
+    assert not Plan.objects.exists()
+
+
+def test_demo_on_production_gives_a_random_password_shown_once(db, settings):
+    settings.DEBUG = False
+    output = run_command("--on-production")
+    assert DEMO_PASSWORD not in output
+    password = re.search(r"vises kun denne gang: (\S+)\)", output).group(1)
+    assert len(password) >= 16 and output.count(password) == 1
+    User = get_user_model()
+    for username, _name, _role, _scope in USERS:
+        user = User.objects.get(username=username)
+        assert user.check_password(password) and not user.check_password(DEMO_PASSWORD)
+    assert User.objects.get(username="admin").is_superuser
+
+    # Run again: a new password is made, but nobody gets it; the old ones stand.
+    again = run_command("--on-production")
+    assert "uændrede" in again and "vises kun" not in again
+    assert User.objects.get(username="admin").check_password(password)
+
+
+def test_demo_on_production_replaces_the_readme_password(db, settings):
+    load_demo(out=lambda line: None)  # once loaded locally, then the database went live
+    settings.DEBUG = False
+    output = run_command("--on-production")
+    password = re.search(r"vises kun denne gang: (\S+)\)", output).group(1)
+    User = get_user_model()
+    assert not User.objects.filter(username="admin").first().check_password(DEMO_PASSWORD)
+    assert User.objects.get(username="admin").check_password(password)
+    assert password not in run_command("--on-production")  # shown once only

@@ -30,6 +30,7 @@ def settings_in(env):
         cwd=ROOT,
         capture_output=True,
         text=True,
+        timeout=120,
     )
     return result.returncode, result.stdout + result.stderr
 
