@@ -383,6 +383,10 @@ class YearEndForm(forms.Form):
 
     MET_CHOICES = [("", _("Ikke vurderet")), ("yes", _("Opfyldt")), ("no", _("Ikke opfyldt"))]
 
+    # The year-end version the page was built from (services.year_end_version); the
+    # template writes it, since after a refused save it is the current one, not the posted.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
         self.goal_rows = rows
@@ -408,6 +412,10 @@ class YearEndForm(forms.Form):
                 keep = row.verdict.verdict != row.verdict.rule_verdict
                 self.initial[row.verdict_field] = row.verdict.verdict if keep else ""
                 self.initial[row.reason_field] = row.verdict.reason
+
+    def clean_version(self):
+        # A page without one (older than the field) counts as built before any verdict.
+        return self.cleaned_data["version"] or 0
 
     def met(self, requirement):
         value = self.cleaned_data.get(f"met_{requirement.pk}")
@@ -479,3 +487,6 @@ class ReviewForm(forms.Form):
     """The department's comment when it returns or reopens a quarter."""
 
     comment = forms.CharField(label=_("Kommentar til institutionen"), required=False)
+    # The report version the reviewer saw: approving or returning a quarter that changed
+    # since is refused (services.StaleReview). Without it nothing is done.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from goals.models import (
     GoalVerdict,
     HistoryRecord,
+    Plan,
     QuarterReport,
     ReportState,
     RequirementVerdict,
@@ -54,6 +55,31 @@ class ConcurrentEdit(ServiceError):
             _("Kvartalet er ændret af en anden, siden du åbnede det. Dit input er ikke gemt.")
         )
         self.report = report
+        self.changes = changes
+
+
+class StaleReview(ServiceError):
+    """The quarter changed since the reviewer opened it; approving or returning it is refused."""
+
+    def __init__(self, report, changes):
+        super().__init__(
+            _(
+                "Kvartalet er ændret, siden du åbnede det. Intet er gjort: "
+                "se det, som det er nu, og vælg igen."
+            )
+        )
+        self.report = report
+        self.changes = changes
+
+
+class YearEndConflict(ServiceError):
+    """Someone else saved the plan's year-end verdicts since the reviewer opened the page."""
+
+    def __init__(self, version, changes):
+        super().__init__(
+            _("Vurderingerne er ændret af en anden, siden du åbnede siden. Dit input er ikke gemt.")
+        )
+        self.version = version
         self.changes = changes
 
 
@@ -207,7 +233,7 @@ TRANSITIONS = {
 }
 
 
-def _transition(report, user, to_state, *, comment=None, now=None):
+def _transition(report, user, to_state, *, comment=None, now=None, version=None):
     now = now or timezone.now()
     from_states = TRANSITIONS[to_state]
     before = {"state": report.state, "review_comment": report.review_comment}
@@ -218,8 +244,10 @@ def _transition(report, user, to_state, *, comment=None, now=None):
         updates.update(reviewed_at=now, reviewed_by=user)
     if comment is not None:
         updates["review_comment"] = comment
-    if not _bump(report, states=from_states, **updates):
+    if not _bump(report, version=version, states=from_states, **updates):
         report.refresh_from_db()
+        if version is not None and report.version != version:
+            raise StaleReview(report, changes_since(report, version))
         raise ServiceError(
             _("Det kan ikke lade sig gøre: kvartalet er %(state)s.")
             % {"state": report.get_state_display().lower()}
@@ -242,39 +270,92 @@ def _transition(report, user, to_state, *, comment=None, now=None):
     return report
 
 
-@transaction.atomic
-def approve_quarter(*, report, user):
-    """The department approves a submitted quarter; it is read-only from then on."""
-    return _transition(report, user, ReportState.APPROVED)
+def _lock_for_review(report, version):
+    """Lock the report's row and refuse when it is no longer at the version the reviewer saw.
+
+    `version` None means the caller acts on the report as it is now (scripts, the demo).
+    """
+    locked = QuarterReport.objects.select_for_update().get(pk=report.pk)
+    if version is not None and locked.version != version:
+        raise StaleReview(locked, changes_since(locked, version))
+    report.refresh_from_db()
+    return version
 
 
 @transaction.atomic
-def return_quarter(*, report, user, comment):
+def approve_quarter(*, report, user, version=None):
+    """The department approves a submitted quarter; it is read-only from then on.
+
+    `version` is the report version the reviewer's page showed; StaleReview when it changed.
+    """
+    version = _lock_for_review(report, version)
+    return _transition(report, user, ReportState.APPROVED, version=version)
+
+
+@transaction.atomic
+def return_quarter(*, report, user, comment, version=None):
     """The department sends a submitted quarter back with a comment the reporter sees."""
+    version = _lock_for_review(report, version)
     if not comment.strip():
         raise ServiceError(_("Skriv en kommentar, der siger, hvad der skal rettes."))
     if report.state != ReportState.SUBMITTED:
         raise ServiceError(_("Kun et indsendt kvartal kan sendes retur."))
-    return _transition(report, user, ReportState.RETURNED, comment=comment.strip())
+    return _transition(report, user, ReportState.RETURNED, comment=comment.strip(), version=version)
 
 
 @transaction.atomic
-def reopen_quarter(*, report, user, comment=""):
+def reopen_quarter(*, report, user, comment="", version=None):
     """The department reopens an approved quarter so the institution can correct it."""
+    version = _lock_for_review(report, version)
     if report.state != ReportState.APPROVED:
         raise ServiceError(_("Kun et godkendt kvartal kan genåbnes."))
-    return _transition(report, user, ReportState.RETURNED, comment=comment.strip())
+    return _transition(report, user, ReportState.RETURNED, comment=comment.strip(), version=version)
+
+
+YEAR_END_SUBJECTS = (Subject.REQUIREMENT_VERDICT, Subject.GOAL_VERDICT)
+
+
+def _year_end_history(plan):
+    return HistoryRecord.objects.filter(plan=plan, subject__in=YEAR_END_SUBJECTS)
+
+
+def year_end_version(plan):
+    """The version of a plan's year-end verdicts: the id of their latest history record, 0
+    before the first. Every save that changes a verdict records it, so the number rises with
+    each change; saves are made under a lock on the plan (save_year_end)."""
+    latest = _year_end_history(plan).order_by("-id").values_list("id", flat=True).first()
+    return latest or 0
+
+
+def year_end_changes_since(plan, version):
+    """The year-end verdict changes recorded after the given version, oldest first."""
+    return list(
+        _year_end_history(plan)
+        .filter(id__gt=version)
+        .select_related("changed_by", "goal", "requirement")
+        .order_by("id")
+    )
 
 
 @transaction.atomic
-def save_year_end(*, plan, user, requirement_verdicts, goal_verdicts):
+def save_year_end(*, plan, user, requirement_verdicts, goal_verdicts, version=None):
     """Record the year-end verdicts of a plan.
+
+    `version` is the year-end version the reviewer's page showed (year_end_version); when
+    someone saved since, YearEndConflict lists what they changed and nothing is saved. None
+    means the caller writes over whatever is there (scripts, tests of the scoring).
 
     `requirement_verdicts` maps a requirement to (met or None, reason); `goal_verdicts` maps a
     goal to (final verdict or "", reason). The rule's verdict of each goal is computed from
     its requirements; a final verdict that differs needs a reason (checked by the caller's
     form, and by the database). Returns the number of values changed.
     """
+    # Every save of a plan's year end takes the plan's row first: concurrent saves queue here
+    # and each reads the verdicts as the one before it left them.
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    current = year_end_version(plan)
+    if version is not None and current != version:
+        raise YearEndConflict(current, year_end_changes_since(plan, version))
     now = timezone.now()
     history = []
 

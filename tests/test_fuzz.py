@@ -112,10 +112,13 @@ def test_year_end_form_never_fails(plan, goal, requirement, carol, fields):
 def test_review_actions_never_fail(plan, goal, carol, comment, action):
     from goals.models import QuarterReport
 
-    QuarterReport.objects.update_or_create(plan=plan, quarter=2, defaults={"state": "submitted"})
+    report, _created = QuarterReport.objects.update_or_create(
+        plan=plan, quarter=2, defaults={"state": "submitted"}
+    )
     client = Client()
     client.force_login(carol)
-    response = client.post(reverse(f"goals:{action}", args=["TS", 2024, 2]), {"comment": comment})
+    data = {"comment": comment, "version": report.version}  # as the page shows it
+    response = client.post(reverse(f"goals:{action}", args=["TS", 2024, 2]), data)
     assert response.status_code == 302
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from goals import services
 from goals.models import (
     Fulfilment,
     FulfilmentRule,
@@ -101,8 +102,9 @@ def year_end_url(plan):
 
 
 def verdict_post(plan, met_by_goal, verdicts=None):
-    """POST data: met_by_goal maps a goal number to its requirements' "yes"/"no" in order."""
-    data = {}
+    """POST data: met_by_goal maps a goal number to its requirements' "yes"/"no" in order,
+    from a page opened now (the year end's current version)."""
+    data = {"version": services.year_end_version(plan)}
     for goal in plan.goals.all():
         for requirement, met in zip(
             goal.requirements.order_by("order"), met_by_goal[goal.number], strict=True

@@ -111,7 +111,10 @@ def test_a_year_of_figures_stands_beside_its_targets_everywhere(client, fig, rit
         response = client.post(quarter_url(fig, quarter), data)
         assert response.status_code == 302, response.content.decode()[-3000:]
         client.force_login(reviewer)
-        client.post(reverse("goals:approve", args=["FIG", 2025, quarter]))
+        report.refresh_from_db()
+        client.post(
+            reverse("goals:approve", args=["FIG", 2025, quarter]), {"version": report.version}
+        )
         assert QuarterReport.objects.get(plan=fig, quarter=quarter).state == ReportState.APPROVED
 
     client.force_login(reviewer)

@@ -51,6 +51,9 @@ def quarter_page(request, plan, quarter):
             sent_version = int(data.get("version", ""))
         except ValueError:
             sent_version = 0
+        # Until a save goes through, the page stays at the version the user started from:
+        # a save after fixing a refused field is still checked against what they saw.
+        version = sent_version
 
     if request.method == "POST":
         if not editable:
@@ -88,13 +91,13 @@ def quarter_page(request, plan, quarter):
                 request,
                 _("Intet er gemt: ret de markerede felter. Alt, hvad du skrev, står stadig her."),
             )
-    elif data is not None:
-        version = sent_version
 
     return _render(request, plan, quarter, report, rows, forms, version, conflict=conflict)
 
 
-def _render(request, plan, quarter, report, rows, forms, version, conflict=None, problems=()):
+def _render(
+    request, plan, quarter, report, rows, forms, version, conflict=None, problems=(), **extra
+):
     editable = plan.rights[REPORT] and (report is None or report.is_editable)
     if not editable:
         for form in forms:
@@ -116,6 +119,7 @@ def _render(request, plan, quarter, report, rows, forms, version, conflict=None,
             "overdue": plan.is_overdue(quarter, report),
             "invalid_forms": [form for form in forms if form.is_bound and form.errors],
             "status_labels_json": json.dumps({s.value: str(s.label) for s in Status}),
+            **extra,
         },
     )
 
@@ -172,24 +176,57 @@ def quarter_upload(request, plan, quarter):
 @require_POST
 @plan_access(REVIEW)
 def review(request, plan, quarter, action):
+    """Approve, return or reopen the quarter as the reviewer saw it (the posted version)."""
     _check_quarter(quarter)
     report = get_object_or_404(QuarterReport, plan=plan, quarter=quarter)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        # A character the database cannot keep (NUL) is the only way to get here.
-        messages.error(request, " ".join(form.errors["comment"]))
-        return redirect("goals:quarter", plan.institution.short_name, plan.year, quarter)
-    comment = form.cleaned_data["comment"]
+        if "comment" in form.errors:
+            # A character the database cannot keep (NUL) is the only way to get here.
+            messages.error(request, " ".join(form.errors["comment"]))
+            return redirect("goals:quarter", plan.institution.short_name, plan.year, quarter)
+        messages.error(
+            request,
+            _("Siden sagde ikke, hvilken udgave af kvartalet du så, så intet er gjort."),
+        )
+        return _review_refused(request, plan, quarter, report, request.POST.get("comment", ""))
+    comment, version = form.cleaned_data["comment"], form.cleaned_data["version"]
     try:
         if action == "approve":
-            services.approve_quarter(report=report, user=request.user)
+            services.approve_quarter(report=report, user=request.user, version=version)
             messages.success(request, _("Kvartalet er godkendt."))
         elif action == "return":
-            services.return_quarter(report=report, user=request.user, comment=comment)
+            services.return_quarter(
+                report=report, user=request.user, comment=comment, version=version
+            )
             messages.success(request, _("Kvartalet er sendt retur til institutionen."))
         else:
-            services.reopen_quarter(report=report, user=request.user, comment=comment)
+            services.reopen_quarter(
+                report=report, user=request.user, comment=comment, version=version
+            )
             messages.success(request, _("Kvartalet er genåbnet, så institutionen kan rette det."))
+    except services.StaleReview as exc:
+        messages.error(request, exc.message)
+        return _review_refused(request, plan, quarter, exc.report, comment, exc.changes)
     except services.ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("goals:quarter", plan.institution.short_name, plan.year, quarter)
+
+
+def _review_refused(request, plan, quarter, report, comment, changes=()):
+    """The quarter page as it is now, with what changed since the reviewer's page and the
+    comment they typed, so they can look again and act on what they see."""
+    rows = quarter_rows(plan, quarter)
+    forms = quarter_forms(plan, quarter, rows)
+    return _render(
+        request,
+        plan,
+        quarter,
+        report,
+        rows,
+        forms,
+        report.version,
+        review_changes=changes,
+        review_refused=True,
+        review_comment=comment,
+    )

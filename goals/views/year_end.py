@@ -17,25 +17,19 @@ from goals.selectors import year_end
 def year_end_page(request, plan):
     page = year_end(plan)
     form = YearEndForm(request.POST if request.method == "POST" else None, rows=page.rows)
+    version, conflict = services.year_end_version(plan), None
     if request.method == "POST":
         if form.is_valid():
+            # Until a save goes through, the page stays at the version the reviewer saw.
+            version = form.cleaned_data["version"]
             try:
-                changed = services.save_year_end(
-                    plan=plan,
-                    user=request.user,
-                    requirement_verdicts={
-                        item.requirement: (form.met(item.requirement), "")
-                        for row in page.rows
-                        for item in row.requirements
-                    },
-                    goal_verdicts={
-                        row.goal: (
-                            form.cleaned_data[row.verdict_field],
-                            form.cleaned_data[row.reason_field],
-                        )
-                        for row in page.rows
-                    },
-                )
+                changed = _save(request, plan, page, form, version)
+            except services.YearEndConflict as exc:
+                conflict, version = exc, exc.version
+                # The page as the other reviewer left it, with this reviewer's input on top.
+                page = year_end(plan)
+                form = YearEndForm(request.POST, rows=page.rows)
+                form.is_valid()
             except services.ServiceError as exc:
                 messages.error(request, exc.message)
             else:
@@ -46,6 +40,7 @@ def year_end_page(request, plan):
                 return redirect("goals:year_end", plan.institution.short_name, plan.year)
         else:
             messages.error(request, _("Intet er gemt: ret de markerede felter."))
+            version = _posted_version(request)
         for row in page.rows:  # the rule as the reviewer's ticks give it
             row.rule = form.rule_verdicts.get(row.goal.pk, row.rule)
     return render(
@@ -55,9 +50,37 @@ def year_end_page(request, plan):
             "plan": plan,
             "form": form,
             "page": page,
+            "version": version,
+            "conflict": conflict,
             "verdict_labels_json": json.dumps(
                 {"": _("afventer vurdering af alle krav")}
                 | {value: str(label) for value, label in Fulfilment.choices}
             ),
         },
     )
+
+
+def _save(request, plan, page, form, version):
+    return services.save_year_end(
+        plan=plan,
+        user=request.user,
+        version=version,
+        requirement_verdicts={
+            item.requirement: (form.met(item.requirement), "")
+            for row in page.rows
+            for item in row.requirements
+        },
+        goal_verdicts={
+            row.goal: (form.cleaned_data[row.verdict_field], form.cleaned_data[row.reason_field])
+            for row in page.rows
+        },
+    )
+
+
+def _posted_version(request):
+    """The version a refused form was built from, kept so the next save is checked against it
+    (0, before any verdict, when it is unreadable: then any saved verdict refuses the save)."""
+    try:
+        return max(int(request.POST.get("version") or 0), 0)
+    except ValueError:
+        return 0
