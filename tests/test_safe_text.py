@@ -289,6 +289,24 @@ def test_a_word_of_20000_characters_stored_before_the_limits_renders_in_the_foll
     assert page_count(response.content) < 40
 
 
+def test_a_long_text_is_begun_in_its_cell_and_printed_whole_after_the_follow_up_table(
+    adst,  # noqa: F811
+    client_admin,  # noqa: F811
+):
+    long = " ".join(f"ord{n}" for n in range(300)) + " SLUTORD"
+    entry = goal_entry(adst)
+    entry.cause = long
+    entry.save()
+    pdf = text_of(client_admin.get(report_url("follow_up_pdf", adst, 3)).content)
+    assert "fortsætter i note 1" in pdf
+    notes = pdf[pdf.index("Noter til skemaet") :]
+    assert "1.2 · Årsag" in notes and "ord0 ord1" in notes and "SLUTORD" in notes
+    assert "SLUTORD" not in pdf[: pdf.index("Noter til skemaet")]
+    # The report as a web page shows the text whole in its cell, with no notes.
+    html = client_admin.get(report_url("follow_up", adst, 3)).content.decode()
+    assert "SLUTORD" in html and "fortsætter i note" not in html
+
+
 def _children():
     """This process's child processes, from /proc."""
     me = str(os.getpid())
