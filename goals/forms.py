@@ -2,12 +2,13 @@
 
 import html
 from decimal import Decimal
+from functools import lru_cache
 
 from django import forms
 from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from goals.figures import Proposal, out_of_range, propose, quarter_target, takes_number
@@ -19,8 +20,14 @@ from goals.scoring import goal_status, rule_verdict, worst_status
 RED_OR_YELLOW = (Status.RED, Status.YELLOW)
 
 
-def _at_most(limit):
+@lru_cache(maxsize=8)
+def _at_most_in(limit, language):
     return gettext("Højst %(count)s tegn") % {"count": number_format(limit, force_grouping=True)}
+
+
+def _at_most(limit):
+    # Once per language: the quarter page shows it under some hundred fields.
+    return _at_most_in(limit, get_language())
 
 
 # "Højst 2.000 tegn", in the reader's language and way of writing numbers.
