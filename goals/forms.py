@@ -4,13 +4,17 @@ import html
 import io
 import zipfile
 from decimal import Decimal
+from functools import lru_cache
 
 from django import forms
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from goals.figures import Proposal, out_of_range, propose, quarter_target, takes_number
-from goals.limits import PLAN_FILE_BYTES
+from goals.limits import PLAN_FILE_BYTES, REPORT_TEXT, no_control_characters
 from goals.models import FigureKind, Fulfilment, FulfilmentRule, Status
 from goals.numbers import LocalNumberField, NumberInput, format_number
 from goals.planfile.reading import too_large
@@ -19,8 +23,38 @@ from goals.scoring import goal_status, rule_verdict, worst_status
 RED_OR_YELLOW = (Status.RED, Status.YELLOW)
 
 
+@lru_cache(maxsize=8)
+def _at_most_in(limit, language):
+    return gettext("Højst %(count)s tegn") % {"count": number_format(limit, force_grouping=True)}
+
+
+def _at_most(limit):
+    # Once per language: the quarter page shows it under some hundred fields.
+    return _at_most_in(limit, get_language())
+
+
+# "Højst 2.000 tegn", in the reader's language and way of writing numbers.
+at_most = lazy(_at_most, str)
+
+
+class ReportTextField(forms.CharField):
+    """A reporter's or reviewer's free text: at most REPORT_TEXT characters, no control
+    characters. A browser sends each line break as two characters and counts it as one
+    against `maxlength`; counted here as one too, so text the field took is never refused."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", at_most(REPORT_TEXT))
+        super().__init__(
+            max_length=REPORT_TEXT, required=False, validators=[no_control_characters], **kwargs
+        )
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 def _text(label, rows=2):
-    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+    return ReportTextField(label=label, widget=forms.Textarea(attrs={"rows": rows}))
 
 
 def _escape(value):
@@ -101,6 +135,9 @@ class Cell:
             )
         else:
             rows = int(self.widget.attrs.get("rows", 2))
+            limit = self.field.field.max_length
+            if limit is not None:
+                attrs += f' maxlength="{int(limit)}"'
             control = (
                 f'<textarea name="{self.name}" cols="40" rows="{rows}"'
                 f' class="textarea form-control{self.invalid}"{attrs} id="{self.id}">\n'
@@ -403,10 +440,8 @@ class YearEndForm(forms.Form):
                 choices=[("", _("Som reglen giver"))] + list(Fulfilment.choices),
                 required=False,
             )
-            self.fields[row.reason_field] = forms.CharField(
-                label=_("Begrundelse"),
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+            self.fields[row.reason_field] = ReportTextField(
+                label=_("Begrundelse"), widget=forms.Textarea(attrs={"rows": 2})
             )
             if row.verdict:
                 keep = row.verdict.verdict != row.verdict.rule_verdict
@@ -486,7 +521,7 @@ class FiguresUploadForm(forms.Form):
 class ReviewForm(forms.Form):
     """The department's comment when it returns or reopens a quarter."""
 
-    comment = forms.CharField(label=_("Kommentar til institutionen"), required=False)
+    comment = ReportTextField(label=_("Kommentar til institutionen"))
     # The report version the reviewer saw: approving or returning a quarter that changed
     # since is refused (services.StaleReview). Without it nothing is done.
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

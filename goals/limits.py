@@ -49,3 +49,51 @@ def no_control_characters(value):
             code="control_character",
             params={"character": describe(found)},
         )
+
+
+# What a spreadsheet reads as the start of a formula (or, for tab and carriage return, what
+# hides one): a cell of text starting so gets an apostrophe in front, shown as part of the text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SHOWN_AS_TEXT = "'"
+# What a workbook cannot hold: the refused control characters (openpyxl raises on the C0 ones,
+# and XML has no U+FFFE, U+FFFF or half a surrogate pair). Text stored before the forms refused
+# them shows the replacement character in their place.
+NOT_IN_WORKBOOK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+# The most a cell holds (Excel's limit); longer text stored before the limits is cut, and says so.
+CELL_CHARACTERS = 32_767
+
+
+def workbook_text(text):
+    """Text with every character a workbook cannot hold replaced, for a note or a title."""
+    return NOT_IN_WORKBOOK.sub(REPLACEMENT, str(text))
+
+
+def cell_text(text):
+    """Text as a workbook cell holds it: never a formula, never a character it cannot hold.
+
+    A text starting like a formula, after any apostrophes, gets one more apostrophe in front:
+    "=HYPERLINK(...)" is written "'=HYPERLINK(...)", and `from_cell_text` takes exactly that
+    apostrophe away again, so a figures workbook read back in gives the text that was saved.
+    """
+    text = workbook_text(text)
+    if text.lstrip(SHOWN_AS_TEXT).startswith(FORMULA_START):
+        text = SHOWN_AS_TEXT + text
+    if len(text) > CELL_CHARACTERS:
+        text = text[: CELL_CHARACTERS - 1] + "…"
+    return text
+
+
+def from_cell_text(text):
+    """The text `cell_text` was given (short of a replaced character)."""
+    if text.startswith(SHOWN_AS_TEXT) and text[1:].lstrip(SHOWN_AS_TEXT).startswith(FORMULA_START):
+        return text[1:]
+    return text
+
+
+def mark_text_cells(cells):
+    """Keep every text cell of a written row a plain string: openpyxl takes a string like
+    "#N/A" for an error value. Its text must have gone through `cell_text`."""
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"

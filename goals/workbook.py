@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from goals import services
 from goals.figures import quarter_target_line
 from goals.forms import quarter_forms
+from goals.limits import cell_text, from_cell_text, mark_text_cells, workbook_text
 from goals.models import Plan, QuarterReport, Status
 from goals.numbers import parse_number
 from goals.selectors import quarter_rows
@@ -136,19 +137,20 @@ def figures_workbook(plan, quarter):
                 initial.get("cause", ""), initial.get("consequence", "")
             )
         values[KEY_COLUMN] = key
-        sheet.append(values)
+        # Text a user typed is text in the sheet, never a formula (read back by from_cell_text).
+        sheet.append([cell_text(v) if isinstance(v, str) else v for v in values])
+        mark_text_cells(sheet[sheet.max_row])
         used = {COLUMN_OF_FIELD[name] for name in form.fields}
         for index, cell in enumerate(sheet[sheet.max_row]):
             cell.alignment = WRAP
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text a user typed, never a formula
             if isinstance(cell.value, Decimal | int | float):
                 cell.number_format = "#,##0.####"
             if COLUMNS[index][1] and index not in used:
                 cell.fill = UNUSED
         if requirement is not None and form.numeric and requirement.unit_word:
             cell = sheet.cell(row=sheet.max_row, column=COLUMN_OF_FIELD["result_value"] + 1)
-            cell.comment = Comment(_("Tal i %(unit)s") % {"unit": requirement.unit_word}, "mrplan")
+            unit = workbook_text(requirement.unit_word)
+            cell.comment = Comment(_("Tal i %(unit)s") % {"unit": unit}, "mrplan")
     about = workbook.create_sheet(ABOUT_SHEET)
     for label, value in (
         ("Format", FORMAT),
@@ -159,7 +161,10 @@ def figures_workbook(plan, quarter):
         ("Plan", plan.title),
         ("Hentet", timezone.localtime().strftime("%Y-%m-%d %H:%M")),
     ):
-        about.append([label, value])
+        about.append(
+            [cell_text(value) if isinstance(value, str) else value for value in (label, value)]
+        )
+        mark_text_cells(about[about.max_row])
     about.column_dimensions["A"].width = 14
     about.column_dimensions["B"].width = 60
     about.append([])
@@ -174,7 +179,7 @@ def figures_workbook(plan, quarter):
         ]
     )
     workbook.properties.creator = "mrplan"
-    workbook.properties.title = f"{plan} {quarter}. kvartal"
+    workbook.properties.title = workbook_text(f"{plan} {quarter}. kvartal")
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -204,7 +209,9 @@ def read_about(workbook):
             [Problem(None, "", _("Filen er ikke et talark fra mrplan (arket »Om filen« mangler)."))]
         )
     about = {
-        str(row[0].value).strip(): row[1].value
+        str(row[0].value).strip(): from_cell_text(row[1].value)
+        if isinstance(row[1].value, str)
+        else row[1].value
         for row in workbook[ABOUT_SHEET].iter_rows(max_col=2)
         if row[0].value
     }
@@ -421,7 +428,9 @@ def _number(value):
 
 
 def _text(value):
-    return str(value)
+    """A text cell's text as the user meant it: without the apostrophe `cell_text` put before
+    text that starts like a formula. Its length and characters are the form's to check."""
+    return from_cell_text(str(value))
 
 
 def _split_cause(text):

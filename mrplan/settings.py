@@ -178,6 +178,9 @@ LOGIN_URL = "login"
 MESSAGE_TAGS = {message_constants.ERROR: "danger", message_constants.DEBUG: "secondary"}
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Seconds a PDF may take to lay out before it is given up (reporting.pdf), well under the
+# web server's timeout for a worker.
+PDF_TIME_LIMIT = float(os.environ.get("PDF_TIME_LIMIT", "20"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

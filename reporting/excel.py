@@ -17,6 +17,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from goals.limits import cell_text, mark_text_cells, workbook_text
 from goals.models import QUARTERS, Fulfilment
 
 NUMBER_FORMAT = "#,##0.##"
@@ -27,7 +28,7 @@ BOLD = Font(bold=True)
 def _sheet(workbook, title, headers, widths, first=False):
     sheet = workbook.active if first else workbook.create_sheet()
     sheet.title = title
-    sheet.append(headers)
+    _append(sheet, headers)
     for cell in sheet[1]:
         cell.font = BOLD
         cell.alignment = WRAP
@@ -38,8 +39,11 @@ def _sheet(workbook, title, headers, widths, first=False):
 
 
 def _append(sheet, values):
-    sheet.append([str(v) if isinstance(v, Promise) else v for v in values])
-    for cell in sheet[sheet.max_row]:
+    """A row of cells: text as text (never a formula, whatever a user typed), numbers as numbers."""
+    sheet.append([cell_text(v) if isinstance(v, str | Promise) else v for v in values])
+    row = sheet[sheet.max_row]
+    mark_text_cells(row)
+    for cell in row:
         cell.alignment = WRAP
         if isinstance(cell.value, int | float | Decimal):
             cell.number_format = NUMBER_FORMAT
@@ -62,7 +66,7 @@ def _line_text(line):
 
 
 def _save(workbook, report, title):
-    workbook.properties.title = title
+    workbook.properties.title = workbook_text(title)
     workbook.properties.creator = "mrplan"
     buffer = BytesIO()
     workbook.save(buffer)
@@ -140,7 +144,9 @@ def follow_up_workbook(report):
         )
         for index, note in enumerate(notes):
             if note:
-                goals.cell(row=goals.max_row, column=4 + index).comment = Comment(note, "mrplan")
+                goals.cell(row=goals.max_row, column=4 + index).comment = Comment(
+                    workbook_text(note), "mrplan"
+                )
 
     headers = [_("Mål"), _("Krav"), _("Resultatkrav"), _("Enhed")]
     for header in quarter_headers:
@@ -323,5 +329,5 @@ def summary_workbook(summary):
             ],
         )
     sheet.append([])
-    sheet.append([_("Dannet %(date)s") % {"date": date_format(summary.generated)}])
+    _append(sheet, [_("Dannet %(date)s") % {"date": date_format(summary.generated)}])
     return _save(workbook, summary, summary.running)

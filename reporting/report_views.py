@@ -21,7 +21,7 @@ from goals.permissions import ministry_access, plan_access
 from reporting import documents, excel, selectors
 from reporting.charts import distribution_chart, legend_items
 from reporting.models import ReportJob
-from reporting.pdf import pdf_for
+from reporting.pdf import PdfTooSlow, pdf_for
 from reporting.tasks import order_summary
 
 PDF = "application/pdf"
@@ -34,9 +34,18 @@ def download(content, file_name, content_type):
     return response
 
 
-def _pdf(template, context, subject, file_name):
-    html = render_to_string(template, context)
-    return download(pdf_for(f"{subject}:{get_language()}", html), file_name, PDF)
+def _pdf(request, template, context, subject, file_name):
+    # A printed table's long texts are printed after it, in full (reporting_extras.cell_text).
+    html = render_to_string(template, {**context, "table_notes": []})
+    try:
+        return download(pdf_for(f"{subject}:{get_language()}", html), file_name, PDF)
+    except PdfTooSlow as exc:
+        # Its own page, rendered without the request: no context processor asks the database.
+        page = render_to_string(
+            "reports/pdf_too_slow.html",
+            {"limit": exc.limit, "report_url": request.path.removesuffix("pdf/")},
+        )
+        return HttpResponse(page, status=503)
 
 
 def _chart(totals, title):
@@ -61,6 +70,7 @@ def follow_up(request, plan, quarter, format="html"):
     }
     if format == "pdf":
         return _pdf(
+            request,
             "reports/pdf/follow_up.html",
             context,
             f"plan:{plan.pk}:follow-up:{quarter}",
@@ -82,7 +92,11 @@ def annual(request, plan, format="html"):
     }
     if format == "pdf":
         return _pdf(
-            "reports/pdf/annual.html", context, f"plan:{plan.pk}:annual", report.file_name("pdf")
+            request,
+            "reports/pdf/annual.html",
+            context,
+            f"plan:{plan.pk}:annual",
+            report.file_name("pdf"),
         )
     return render(request, "reports/annual.html", context)
 
@@ -93,6 +107,7 @@ def plan_document(request, plan, format="html"):
     context = {"report": report, "plan": plan}
     if format == "pdf":
         return _pdf(
+            request,
             "reports/pdf/plan_document.html",
             context,
             f"plan:{plan.pk}:document",

@@ -141,7 +141,8 @@ def test_red_without_cause_consequence_and_action_is_refused_on_its_row(
     cause = f"id_g{goal.pk}-cause"
     # The message stands under the field, which is marked invalid and points to it.
     textarea = re.search(rf'<textarea [^>]*id="{cause}">', html)[0]
-    assert 'aria-invalid="true"' in textarea and f'aria-describedby="{cause}_error"' in textarea
+    assert 'aria-invalid="true"' in textarea
+    assert f'aria-describedby="{cause}_helptext {cause}_error"' in textarea
     assert f'<div id="{cause}_error" class="invalid-feedback">' in html
     assert "Bagud" in html and "Ekstra ressourcer" in html and 'value="80"' in html
     assert not StatusEntry.objects.exists()

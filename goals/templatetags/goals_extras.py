@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from goals.figures import figure_text, quarter_target_line, takes_number
+from goals.forms import at_most
+from goals.limits import REPORT_TEXT
 from goals.models import STATUS_SYMBOLS, Measure, Status
 from goals.numbers import format_number
 
@@ -185,3 +187,15 @@ def _status_labels(language):
 
 def _short(text, length):
     return escape(text if len(text) <= length else Truncator(text).chars(length))
+
+
+@register.simple_tag
+def report_text_limit():
+    """The most characters a reporter's or reviewer's text takes, for a `maxlength`."""
+    return REPORT_TEXT
+
+
+@register.simple_tag
+def report_text_hint():
+    """ "Højst 2.000 tegn", shown by a reviewer's text field."""
+    return at_most(REPORT_TEXT)

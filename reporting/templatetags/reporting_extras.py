@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -112,3 +112,35 @@ def reporting_text(goal):
         "quarters": ", ".join(f"{q}." for q in quarters[:-1]),
         "last": quarters[-1],
     }
+
+
+# A printed table's cell holds text up to this long; longer text is begun in the cell and
+# printed whole in a note after the table, at the page's full width. A 2,000-character cause
+# in a column an eighth of the page wide is some eighty lines, which no one reads in a table,
+# and WeasyPrint lays out every line at a cost: a follow-up of texts at the forms' limit took
+# many times the time of its notes at full width.
+CELL_TEXT = 300
+CELL_START = 150
+
+
+@register.simple_tag(takes_context=True)
+def cell_text(context, text, *where, quarter=None):
+    """Text for a cell of a printed table: whole, or its start and a reference to its note
+    when it is long and the document has `table_notes` (a list) to print after the table.
+    `where` names the cell in the note: the goal's number, the column (and its quarter)."""
+    text = "" if text is None else str(text)
+    notes = context.get("table_notes")
+    if notes is None or len(text) <= CELL_TEXT:
+        return text
+    where = [str(w) for w in where if w]
+    if quarter:
+        where.append(gettext("%(quarter)d. kvartal") % {"quarter": quarter})
+    notes.append((" · ".join(where), text))
+    start = text[:CELL_START]
+    if " " in start[CELL_START // 2 :]:
+        start = start.rsplit(" ", 1)[0]
+    return format_html(
+        '{} … <em class="muted">({})</em>',
+        start,
+        gettext("fortsætter i note %(number)d") % {"number": len(notes)},
+    )
