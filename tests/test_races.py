@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import reverse
 
 from goals import services
+from goals.limits import REPORT_TEXT
 from goals.models import (
     Fulfilment,
     GoalVerdict,
@@ -285,6 +286,22 @@ def test_a_refused_return_keeps_the_comment_typed(client, plan, goal, alice, car
     # Approved now: the comment stands in the reopen form, escaped.
     reopen = html[html.index(f'action="{review_url(plan, "reopen")}"') :]
     assert "Tallet for 1.1 mangler &lt;b&gt;kilden&lt;/b&gt;</textarea>" in reopen
+
+
+def test_a_return_comment_over_the_limit_is_refused_and_kept(client, plan, goal, alice, carol):
+    report = submitted(plan, goal, alice)
+    client.force_login(carol)
+    comment = "Uddyb " + "x" * REPORT_TEXT
+    response = client.post(
+        review_url(plan, "return"), {"version": str(report.version), "comment": comment}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Højst 2.000 tegn" in html or "højst 2.000 tegn" in html
+    returning = html[html.index(f'action="{review_url(plan, "return")}"') :]
+    assert f"{comment}</textarea>" in returning
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
 
 
 def test_a_refused_reopen_keeps_the_comment_where_no_form_takes_it(

@@ -265,9 +265,9 @@ def test_year_end_reasons_and_review_comments_have_the_limit(adst):  # noqa: F81
     assert reason in bound.errors and rows[1].reason_field in bound.errors
     assert "U+001B" in bound.errors[rows[1].reason_field][0]
 
-    assert ReviewForm({"comment": "x" * REPORT_TEXT}).is_valid()
-    assert not ReviewForm({"comment": "x" * (REPORT_TEXT + 1)}).is_valid()
-    assert not ReviewForm({"comment": "Uddyb\x07"}).is_valid()
+    assert ReviewForm({"comment": "x" * REPORT_TEXT, "version": "0"}).is_valid()
+    assert not ReviewForm({"comment": "x" * (REPORT_TEXT + 1), "version": "0"}).is_valid()
+    assert not ReviewForm({"comment": "Uddyb\x07", "version": "0"}).is_valid()
     assert f'maxlength="{REPORT_TEXT}"' in str(ReviewForm()["comment"])
 
 

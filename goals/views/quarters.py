@@ -182,9 +182,9 @@ def review(request, plan, quarter, action):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         if "comment" in form.errors:
-            # A character the database cannot keep (NUL) is the only way to get here.
+            # Too long, or a control character: said, and the comment put back to be corrected.
             messages.error(request, " ".join(form.errors["comment"]))
-            return redirect("goals:quarter", plan.institution.short_name, plan.year, quarter)
+            return _review_refused(request, plan, quarter, report, request.POST.get("comment", ""))
         messages.error(
             request,
             _("Siden sagde ikke, hvilken udgave af kvartalet du så, så intet er gjort."),
