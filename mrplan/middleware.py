@@ -4,8 +4,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from ipware.ip import get_client_ip
 
@@ -78,11 +77,18 @@ class IdleSessionMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        # A visitor without a session gets none; a logged-out or expired one is not revived.
-        if session is not None and not session.is_empty():
+        # Only a session the request has read (to know the user) is renewed, so renewing costs
+        # no query of its own, and none when the request failed: when the database is
+        # unreachable, asking it again would only turn the 503 page into a 500 one later. A
+        # visitor without a session gets none; a logged-out or expired one is not revived.
+        if (
+            session is not None
+            and session.accessed
+            and response.status_code < 500
+            and not session.is_empty()
+        ):
             now = int(timezone.now().timestamp())
-            renewed = session.get(self.KEY, 0)
-            if not session.is_empty() and now - renewed >= self.renew_after:
+            if now - session.get(self.KEY, 0) >= self.renew_after:
                 session[self.KEY] = now
         return response
 

@@ -1,4 +1,4 @@
-"""The 500 page: Danish (or the chosen language), made without the database, and the error logged."""
+"""The 500 page: Danish (or the chosen language), made without the database; the error logged."""
 
 import pytest
 from django.test import Client, RequestFactory
