@@ -84,6 +84,8 @@ def served(tmp_path, start_within=120, **env):
                 f"--bind=127.0.0.1:{port}",
                 "--timeout=60",
                 "--graceful-timeout=5",
+                # Not the one control socket in the home directory every gunicorn shares.
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=production_env(**env),
