@@ -62,12 +62,11 @@ class IdleSessionMiddleware:
 
     Django sets a session's expiry when it is saved, and saves it only when it changes;
     SESSION_SAVE_EVERY_REQUEST would write it on every request. Here a request renews it only
-    when the last renewal is RENEW_SECONDS old or more (at most a tenth of the idle time), so
-    an active user writes it a few times an hour and an idle one is logged out after the idle
-    time, less at most RENEW_SECONDS.
+    when it was last written RENEW_SECONDS ago or more (at most a tenth of the idle time;
+    mrplan.sessions records when), so an active user writes it a few times an hour and an
+    idle one is logged out after the idle time, less at most RENEW_SECONDS.
     """
 
-    KEY = "_renewed"
     RENEW_SECONDS = 300
 
     def __init__(self, get_response):
@@ -88,8 +87,8 @@ class IdleSessionMiddleware:
             and not session.is_empty()
         ):
             now = int(timezone.now().timestamp())
-            if now - session.get(self.KEY, 0) >= self.renew_after:
-                session[self.KEY] = now
+            if now - session.renewed() >= self.renew_after:
+                session.modified = True  # saved by SessionMiddleware, which records the time
         return response
 
 

@@ -217,6 +217,7 @@ LOGIN_URL = "login"
 # renewed, at most every few minutes (mrplan.middleware.IdleSessionMiddleware).
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "480"))
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_ENGINE = "mrplan.sessions"
 
 # Messages are shown as Bootstrap alerts; Bootstrap calls an error "danger".
 MESSAGE_TAGS = {message_constants.ERROR: "danger", message_constants.DEBUG: "secondary"}

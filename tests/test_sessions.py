@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,3 +111,11 @@ def test_typed_input_survives_the_idle_logout(client, alice, plan, goal, thresho
     html = page(client.get(url(plan)))
     assert "Skrevet før frokost" in html and 'value="97"' in html
     assert "sat ind igen" in html
+
+
+def test_pages_right_after_the_log_in_write_no_session(client, alice, clock):
+    client.force_login(alice)
+    clock.advance(minutes=4)
+    with CaptureQueriesContext(connection) as queries:
+        assert logged_in(client)
+    assert not [q for q in queries if q["sql"].startswith(("UPDATE", "INSERT"))]
