@@ -1,4 +1,4 @@
-"""Settings for mrplan, read from the environment.
+"""Settings for mrplan, read from the environment (docs/operations.md says the same).
 
 DATABASE_URL  unset: the SQLite file db.sqlite3 in the project directory; postgres://...: PostgreSQL
 SECRET_KEY    required when DEBUG is off
@@ -7,6 +7,17 @@ ALLOWED_HOSTS comma-separated host names (default: localhost names when DEBUG is
 HTTPS         "0" when mrplan is served over plain HTTP (never in production); default on
               when DEBUG is off: HTTPS redirect, HSTS and secure cookies
 CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://mrplan.example.dk
+CONN_MAX_AGE  seconds a database connection is kept between requests (default 0)
+DB_CONNECT_TIMEOUT    seconds to wait for PostgreSQL to accept a connection (default 5)
+DB_STATEMENT_TIMEOUT  seconds a PostgreSQL statement may run before it is cancelled
+              (default 30; 0: no limit)
+PROXY_COUNT   proxies in front of mrplan that append to X-Forwarded-For (the load balancer:
+              1); log-in throttling then takes the client's address from it (default 0)
+AXES_FAILURE_LIMIT    failed log-ins for a user name from one address before it is locked
+              out for 15 minutes (default 5)
+SESSION_IDLE_MINUTES  a user who has made no request for this long is logged out
+              (default 480: 8 hours)
+LOG_LEVEL     level of the log on standard error (default WARNING)
 """
 
 import datetime
@@ -74,6 +85,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mrplan.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "mrplan.middleware.IdleSessionMiddleware",
     "mrplan.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,6 +125,38 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+
+def postgresql_timeouts(connect_timeout, statement_timeout):
+    """libpq options that make a database which does not answer fail fast, not hang a worker.
+
+    `connect_timeout` bounds the connection's set-up (a server that accepts and then says
+    nothing included); the statement timeout is enforced by PostgreSQL itself. The TCP
+    settings drop a kept connection (CONN_MAX_AGE) whose server has gone away: keepalive
+    probes find it while idle, `tcp_user_timeout` when a sent query is never acknowledged.
+    The failure is an OperationalError, which the middleware answers with the 503 page.
+    """
+    options = {
+        "connect_timeout": connect_timeout,
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 15_000,
+    }
+    if statement_timeout:
+        options["options"] = f"-c statement_timeout={statement_timeout * 1000}"
+    return options
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        postgresql_timeouts(
+            connect_timeout=int(os.environ.get("DB_CONNECT_TIMEOUT", "5")),
+            statement_timeout=int(os.environ.get("DB_STATEMENT_TIMEOUT", "30")),
+        )
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords are hashed with Argon2id at OWASP's recommended cost (mrplan/hashers.py); hashes
@@ -135,14 +179,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Behind PROXY_COUNT proxies (the load balancer: 1) the client's address is read from
-# X-Forwarded-For; without them only the connection's own address counts, since a client
-# could otherwise pick a new address for every attempt.
+# X-Forwarded-For (mrplan.middleware.client_address); without them only the connection's own
+# address counts, since a client could otherwise pick a new address for every attempt.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
-if PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "mrplan.middleware.client_address"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -173,6 +213,11 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
+# A session ends after SESSION_IDLE_MINUTES without a request; while the user is active it is
+# renewed, at most every few minutes (mrplan.middleware.IdleSessionMiddleware).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "480"))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_ENGINE = "mrplan.sessions"
 
 # Messages are shown as Bootstrap alerts; Bootstrap calls an error "danger".
 MESSAGE_TAGS = {message_constants.ERROR: "danger", message_constants.DEBUG: "secondary"}

@@ -5,6 +5,8 @@ from django.urls import include, path
 from mrplan.forms import LoginForm
 from mrplan.health import health
 
+handler500 = "mrplan.views.server_error"
+
 urlpatterns = [
     path("", include("goals.urls")),
     path("", include("reporting.urls")),

@@ -1,6 +1,7 @@
 """Settings come from the environment and fail loudly where production needs a value."""
 
 import os
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -9,21 +10,27 @@ from pathlib import Path
 from django.utils import formats, translation
 
 ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = (ROOT / "mrplan" / "settings.py").read_text()
+# Every name the settings read from the environment: os.environ.get("X"...) or env_x("X"...),
+# and DATABASE_URL, which dj_database_url reads.
+ENVIRONMENT_NAMES = {"DATABASE_URL"} | set(
+    re.findall(r'(?:os\.environ\.get|env_\w+)\(\s*"(\w+)"', SETTINGS)
+)
 
 
-def settings_in(env):
-    """Import the settings in a fresh interpreter with exactly `env`; return (code, output)."""
-    script = (
-        "import json, mrplan.settings as s; "
-        "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
-        "'name': str(s.DATABASES['default']['NAME']), 'debug': s.DEBUG, "
-        "'hosts': s.ALLOWED_HOSTS}))"
-    )
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
-    }
+SUMMARY = (
+    "{'engine': s.DATABASES['default']['ENGINE'], "
+    "'name': str(s.DATABASES['default']['NAME']), 'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS}"
+)
+
+
+def settings_in(env, expression=SUMMARY):
+    """Import the settings in a fresh interpreter with exactly `env`; return (code, output).
+
+    The output ends with `expression` (over the settings module `s`) as JSON.
+    """
+    script = f"import json, mrplan.settings as s; print(json.dumps({expression}))"
+    clean = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT_NAMES}
     result = subprocess.run(
         [sys.executable, "-c", script],
         env={**clean, **env},
@@ -87,3 +94,15 @@ def test_english_is_one_click_away(client, db):
     assert response.redirect_chain[-1][0] == "/"
     assert response["Content-Language"] == "en"
     assert 'lang="en"' in response.content.decode()
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    assert {"SECRET_KEY", "PROXY_COUNT", "DB_CONNECT_TIMEOUT", "SESSION_IDLE_MINUTES"} <= (
+        ENVIRONMENT_NAMES
+    )
+    assert "os.environ[" not in SETTINGS  # every read is one the pattern above finds
+    operations = (ROOT / "docs" / "operations.md").read_text()
+    docstring = SETTINGS.split('"""')[1]
+    for name in sorted(ENVIRONMENT_NAMES):
+        assert f"`{name}`" in operations, f"{name} is not in docs/operations.md"
+        assert re.search(rf"^{name}\b", docstring, re.MULTILINE), f"{name} not in the docstring"
