@@ -17,6 +17,8 @@ AXES_FAILURE_LIMIT    failed log-ins for a user name from one address before it 
               out for 15 minutes (default 5)
 SESSION_IDLE_MINUTES  a user who has made no request for this long is logged out
               (default 480: 8 hours)
+PDF_TIME_LIMIT        seconds one PDF may take to lay out before the reader is told it could
+              not be made (default 20)
 LOG_LEVEL     level of the log on standard error (default WARNING)
 """
 
