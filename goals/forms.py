@@ -123,7 +123,9 @@ class Cell:
         )
 
     def _input(self):
-        help_text = self.field.help_text
+        # The hint of a text field is lazy ("Højst 2.000 tegn" in the reader's language):
+        # made text once here, not at each use below.
+        help_text = str(self.field.field.help_text or "")
         described = [f"{self.id}_helptext"] if help_text else []
         described += [f"{self.id}_error"] if self.errors else []
         attrs = self.flags + (f' aria-describedby="{" ".join(described)}"' if described else "")
