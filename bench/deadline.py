@@ -18,7 +18,7 @@ afterwards: the script looks each one up in the history.
 
 Run (as root, for the restart; PostgreSQL's own cluster on this machine):
   SECRET_KEY=bench .venv/bin/python bench/deadline.py [--seconds 60] [--pace fast] [--restart]
-Needs locust: `.venv/bin/pip install -e '.[bench]'` (`make bench-deadline` does it).
+Needs locust, pinned in requirements/bench.lock (`make bench-deadline` installs it).
 Target: no errors, 95th percentile under 500 ms.
 """
 
