@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from goals import notifications
 from goals.models import (
     GoalVerdict,
     HistoryRecord,
@@ -267,7 +268,23 @@ def _transition(report, user, to_state, *, comment=None, now=None, version=None)
         for name in ("state", "review_comment")
         if before[name] != getattr(report, name)
     )
+    notifications.announce(report=report, event=_event(before["state"], to_state), user=user)
     return report
+
+
+def _event(from_state, to_state):
+    """The notification event of a change of state."""
+    if to_state == ReportState.SUBMITTED:
+        if from_state == ReportState.RETURNED:
+            return notifications.RESUBMITTED
+        return notifications.SUBMITTED
+    if to_state == ReportState.APPROVED:
+        return notifications.APPROVED
+    if to_state == ReportState.DRAFT:
+        return notifications.WITHDRAWN
+    if from_state == ReportState.APPROVED:
+        return notifications.REOPENED
+    return notifications.RETURNED
 
 
 def _lock_for_review(report, version):
