@@ -14,6 +14,7 @@ and administrators see them; a member of one of its institutions gets 403, anyon
 """
 
 import json
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -30,38 +31,38 @@ REPORT = "report"
 REVIEW = "review"
 
 
+@dataclass(frozen=True, slots=True)
+class Rights:
+    """What a user who can see a plan may do with it beyond seeing it."""
+
+    report: bool = False  # enter and submit its quarterly follow-up
+    review: bool = False  # approve, return and reopen quarters; set the year-end verdicts
+
+
+def rights(user, plan) -> Rights:
+    """The rights a user holds on a plan they can see, read in one query."""
+    if not user.is_authenticated:
+        return Rights()
+    if user.is_superuser:
+        return Rights(report=True, review=True)
+    roles = {
+        m.role
+        for m in Membership.objects.filter(user=user).only("role", "institution", "ministry")
+        if (m.role == Membership.Role.REPORTER and m.institution_id == plan.institution_id)
+        or (m.role == Membership.Role.REVIEWER and m.ministry_id == plan.ministry_id)
+    }
+    return Rights(
+        report=Membership.Role.REPORTER in roles, review=Membership.Role.REVIEWER in roles
+    )
+
+
 def has_right(user, plan, right):
     """Whether a user who can see the plan holds the right for an action on it."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
     if right == VIEW:
-        return Plan.objects.visible_to(user).filter(pk=plan.pk).exists()
-    roles = _roles(user, plan)
-    if right == REPORT:
-        return Membership.Role.REPORTER in roles
-    if right == REVIEW:
-        return Membership.Role.REVIEWER in roles
-    return False
-
-
-def _roles(user, plan):
-    # One query per request, kept on the plan object the view holds.
-    cache = plan.__dict__.setdefault("_roles_by_user", {})
-    if user.pk not in cache:
-        cache[user.pk] = {
-            m.role
-            for m in Membership.objects.filter(user=user).only("role", "institution", "ministry")
-            if (m.role == Membership.Role.REPORTER and m.institution_id == plan.institution_id)
-            or (m.role == Membership.Role.REVIEWER and m.ministry_id == plan.ministry_id)
-        }
-    return cache[user.pk]
-
-
-def rights(user, plan):
-    """The rights a user holds on a plan they can see, for templates: {"report": True, ...}."""
-    return {right: has_right(user, plan, right) for right in (REPORT, REVIEW)}
+        return user.is_superuser or Plan.objects.visible_to(user).filter(pk=plan.pk).exists()
+    return getattr(rights(user, plan), right, False)
 
 
 def get_plan_or_404(user, institution, year):
@@ -95,11 +96,13 @@ def plan_access(right=VIEW, *, post_right=None, keep_input=False):
                     _keep_input(request, institution, year, kwargs.get("quarter"))
                 return redirect_to_login(request.get_full_path())
             plan = get_plan_or_404(request.user, institution, year)
+            held = rights(request.user, plan)
             needed = [right] + ([post_right] if post_right and request.method == "POST" else [])
             for each in needed:
-                if each != VIEW and not has_right(request.user, plan, each):
+                if each != VIEW and not getattr(held, each):
                     raise PermissionDenied
-            plan.rights = rights(request.user, plan)
+            # What the view and its template may offer the user (`rights.review`, ...).
+            request.plan_rights = held
             return view(request, plan, *args, **kwargs)
 
         return wrapper

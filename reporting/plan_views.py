@@ -41,6 +41,7 @@ def plan_detail(request, plan):
         "reporting/plan.html",
         {
             "plan": plan,
+            "rights": request.plan_rights,
             "rows": rows,
             "beacons": beacons,
             "reports": reports,

@@ -31,7 +31,7 @@ def quarter_page(request, plan, quarter):
     _check_quarter(quarter)
     report = QuarterReport.objects.filter(plan=plan, quarter=quarter).first()
     rows = quarter_rows(plan, quarter)
-    editable = plan.rights[REPORT] and (report is None or report.is_editable)
+    editable = request.plan_rights.report and (report is None or report.is_editable)
     version = report.version if report else 0
     conflict = None
 
@@ -98,7 +98,7 @@ def quarter_page(request, plan, quarter):
 def _render(
     request, plan, quarter, report, rows, forms, version, conflict=None, problems=(), **extra
 ):
-    editable = plan.rights[REPORT] and (report is None or report.is_editable)
+    editable = request.plan_rights.report and (report is None or report.is_editable)
     if not editable:
         for form in forms:
             form.disable()
@@ -107,6 +107,7 @@ def _render(
         "goals/quarter.html",
         {
             "plan": plan,
+            "rights": request.plan_rights,
             "quarter": quarter,
             "report": report,
             "rows": rows,
