@@ -1,11 +1,14 @@
 """Reads of the plan register, scoped to the user asking."""
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
 
 from django.db.models import Count, F, Prefetch
 from django.utils.translation import gettext as _
 
+from goals import notifications
 from goals.figures import (
     figure_lines,
     figure_text,
@@ -17,14 +20,17 @@ from goals.figures import (
     year_figure,
     year_met,
     year_target,
+    year_to_date,
 )
 from goals.models import (
     QUARTERS,
     FigureKind,
     Fulfilment,
     GoalVerdict,
+    HistoryRecord,
     Plan,
     QuarterReport,
+    ReportState,
     Requirement,
     RequirementVerdict,
     StatusEntry,
@@ -410,6 +416,327 @@ def _not_prefilled_why(requirement, figures):
     return _("Intet forslag: der er ikke indberettet et tal for året endnu.")
 
 
-def goal_history(goal):
-    """Every recorded change to a goal's follow-up and verdicts, newest first."""
-    return goal.history.select_related("changed_by", "requirement__part_of", "report")
+# --- the review document ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class QuarterTab:
+    """A quarter's tab on the quarter page: its number and its report's state in words."""
+
+    quarter: int
+    state: str  # the report's state, "" before anything is saved
+    label: str
+
+
+def quarter_tabs(plan) -> list[QuarterTab]:
+    """The plan's four quarters with their reports' states, read in one query."""
+    states = dict(QuarterReport.objects.filter(plan=plan).values_list("quarter", "state"))
+    return [
+        QuarterTab(
+            quarter,
+            states.get(quarter, ""),
+            ReportState(states[quarter]).label if quarter in states else _("Ikke påbegyndt"),
+        )
+        for quarter in QUARTERS
+    ]
+
+
+@dataclass(slots=True)
+class QuarterEvent:
+    """A quarter changing hands (submitted, returned, approved, ...), as the history has it."""
+
+    kind: str  # one of the events of goals.notifications
+    quarter: int
+    at: datetime.datetime
+    who: str
+    comment: str  # the department's comment of a return or a reopening
+    version: int | None  # the report version the change produced
+    record_id: int
+
+    @property
+    def label(self):
+        return _event_labels()[self.kind]
+
+
+def _event_labels():
+    # Built when asked, in the reader's language; goals.notifications may import selectors.
+    return {
+        notifications.SUBMITTED: _("Indsendt"),
+        notifications.RESUBMITTED: _("Indsendt igen efter retur"),
+        notifications.RETURNED: _("Sendt retur"),
+        notifications.APPROVED: _("Godkendt"),
+        notifications.REOPENED: _("Genåbnet"),
+        notifications.WITHDRAWN: _("Trukket tilbage af institutionen"),
+    }
+
+
+def quarter_events(records) -> list[QuarterEvent]:
+    """The events in report-level history records (subject report) ordered oldest first.
+
+    One change of state records its fields under one report version; a withdrawal is told
+    from a return by the submission time it clears (goals.services.withdraw_quarter).
+    """
+    events = []
+    comments = {}  # report id -> its review comment as the records so far leave it
+    for _key, group in groupby(
+        records, key=lambda r: (r.report_id, r.report_version, r.changed_at)
+    ):
+        fields = {record.field: record for record in group}
+        if "review_comment" in fields:
+            comments[fields["review_comment"].report_id] = fields["review_comment"].after
+        state = fields.get("state")
+        if state is None:
+            continue
+        kind = _event_kind(state.before, state.after, withdrawn="submitted_at" in fields)
+        returns = kind in (notifications.RETURNED, notifications.REOPENED)
+        events.append(
+            QuarterEvent(
+                kind=kind,
+                quarter=state.report.quarter,
+                at=state.changed_at,
+                who=state.changed_by_display,
+                comment=comments.get(state.report_id, "") if returns else "",
+                version=state.report_version,
+                record_id=state.pk,
+            )
+        )
+    return events
+
+
+def _event_kind(before, after, withdrawn):
+    if after == ReportState.SUBMITTED:
+        if before == ReportState.RETURNED:
+            return notifications.RESUBMITTED
+        return notifications.SUBMITTED
+    if after == ReportState.APPROVED:
+        return notifications.APPROVED
+    if after == ReportState.DRAFT or withdrawn:
+        return notifications.WITHDRAWN
+    if before == ReportState.APPROVED:
+        return notifications.REOPENED
+    return notifications.RETURNED
+
+
+@dataclass(slots=True)
+class FieldChange:
+    """A field changed since the quarter was returned, with its value at the return."""
+
+    anchor: str  # the id of its row on the page
+    where: str  # "Mål 1.1, 1)"
+    label: str  # the field's name: "handling"
+    before: str
+    after: str
+
+
+@dataclass(slots=True)
+class DocumentRequirementRow:
+    """A requirement due in the quarter (or one part of it) as the review document shows it."""
+
+    requirement: Requirement
+    entry: StatusEntry | None
+    figure: str  # the quarter's result: "95,5 pct.", or the text reported; "" for none
+    year_to_date: str  # the year to date in words, "" for none
+    year_to_date_quarter: int | None  # the quarter it is from, when before this one
+    parts: list  # DocumentRequirementRow per part of a requirement measured in parts
+    changes: list  # FieldChange of the row since the return
+
+    @property
+    def anchor(self):
+        return f"doc-r{self.requirement.pk}"
+
+
+@dataclass(slots=True)
+class DocumentGoalRow:
+    """A goal due in the quarter as the review document shows it."""
+
+    goal: object
+    entry: StatusEntry | None
+    requirements: list  # DocumentRequirementRow of each requirement due in the quarter
+    changes: list  # FieldChange of the goal's own fields since the return
+
+    @property
+    def anchor(self):
+        return f"doc-g{self.goal.pk}"
+
+
+@dataclass(slots=True)
+class QuarterDocument:
+    """A quarter as text for reading and review, with what changed since its latest return."""
+
+    sections: list  # [(section or None, [DocumentGoalRow, ...]), ...] in plan order
+    returned: QuarterEvent | None  # the latest return (or reopening) changes are counted from
+    changes: list  # every FieldChange since that return, in page order
+
+    @property
+    def rows(self):
+        return [row for _section, rows in self.sections for row in rows]
+
+
+def quarter_document(plan, quarter, report) -> QuarterDocument:
+    """The quarter's goals and due requirements with their figures, statuses and texts, and
+    what changed since the department's latest return, in a fixed number of queries.
+
+    `report` is the quarter's QuarterReport, or None before anything is saved.
+    """
+    entries = entries_by_quarter(
+        StatusEntry.objects.filter(report__plan=plan, report__quarter__lte=quarter)
+    )
+    returned, changed = None, {}
+    if report is not None:
+        events = quarter_events(
+            report.history.filter(subject=HistoryRecord.Subject.REPORT)
+            .select_related("changed_by", "report")
+            .order_by("id")
+        )
+        returned = next(
+            (
+                event
+                for event in reversed(events)
+                if event.kind in (notifications.RETURNED, notifications.REOPENED)
+            ),
+            None,
+        )
+        if returned is not None:
+            changed = _changed_since(report, returned.version or 0)
+    rows = []
+    for goal in goals_with_requirements(plan):
+        requirements = [
+            _document_requirement(goal, requirement, entries, quarter, changed)
+            for requirement in goal.requirements.all()
+            if requirement.is_due_in(quarter)
+        ]
+        if not (goal.is_due_in(quarter) or requirements):
+            continue
+        rows.append(
+            DocumentGoalRow(
+                goal,
+                entries.get((goal.pk, None, quarter)),
+                requirements,
+                _field_changes(changed.get((goal.pk, None), ()), f"doc-g{goal.pk}", goal, None),
+            )
+        )
+    changes = []
+    for row in rows:
+        for item in row.requirements:
+            changes += item.changes
+            for part in item.parts:
+                changes += part.changes
+        changes += row.changes
+    return QuarterDocument(group_by_section(rows, lambda row: row.goal.section), returned, changes)
+
+
+def _changed_since(report, version):
+    """The entry fields changed after `version`: (goal id, requirement id) -> {field: (first
+    record, last record)}, from one query."""
+    changed = {}
+    for record in report.history.filter(
+        subject=HistoryRecord.Subject.ENTRY, report_version__gt=version
+    ).order_by("id"):
+        fields = changed.setdefault((record.goal_id, record.requirement_id), {})
+        first = fields.get(record.field, (record, record))[0]
+        fields[record.field] = (first, record)
+    return changed
+
+
+def _field_changes(fields, anchor, goal, requirement):
+    """The FieldChange of one row's fields, leaving out a field changed and changed back."""
+    where = _("Mål %(goal)s") % {"goal": goal.number}
+    if requirement is not None:
+        where = f"{where}, {requirement.name}"
+    return [
+        FieldChange(anchor, where, first.field_label, first.before_display, last.after_display)
+        for first, last in dict(fields).values()
+        if first.before != last.after
+    ]
+
+
+def _document_requirement(goal, requirement, entries, quarter, changed):
+    entry = entries.get((requirement.goal_id, requirement.pk, quarter))
+    figure, total, total_quarter = "", "", None
+    if entry is not None:
+        figure = figure_text(requirement, entry.result_value) or entry.result_text
+        total = entry.ytd_text
+    if takes_number(requirement):
+        found = year_to_date(requirement, entries_of(requirement, entries, quarter), quarter)
+        if found is not None:
+            total = figure_text(requirement, found.value)
+            total_quarter = found.quarter if found.quarter != quarter else None
+    parts = []
+    if requirement.measure == Requirement.Measure.PARTS:
+        parts = [
+            _document_requirement(goal, part, entries, quarter, changed)
+            for part in parts_of(requirement)
+        ]
+    changes = _field_changes(
+        changed.get((requirement.goal_id, requirement.pk), ()),
+        f"doc-r{requirement.pk}",
+        goal,
+        requirement,
+    )
+    return DocumentRequirementRow(requirement, entry, figure, total, total_quarter, parts, changes)
+
+
+# --- the goal history -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class GoalHistoryRow:
+    """One line of a goal's history: a changed value, or an event of one of its quarters."""
+
+    at: datetime.datetime
+    who: str
+    quarter: int | None  # None for the year end
+    requirement: Requirement | None
+    label: str  # the field's name, or the event in words
+    before: str
+    after: str
+    event: QuarterEvent | None = None
+
+
+def goal_history(goal) -> list[GoalHistoryRow]:
+    """Every recorded change to a goal's follow-up and verdicts and every event of the
+    quarters it is reported in (submitted, returned with its comment, approved, ...), newest
+    first."""
+    rows = [
+        (
+            record.changed_at,
+            record.pk,
+            GoalHistoryRow(
+                record.changed_at,
+                record.changed_by_display,
+                record.report.quarter if record.report_id else None,
+                record.requirement,
+                record.field_label,
+                record.before_display,
+                record.after_display,
+            ),
+        )
+        for record in goal.history.select_related("changed_by", "requirement__part_of", "report")
+    ]
+    requirements = list(goal.requirements.filter(part_of=None))
+    quarters = [
+        quarter
+        for quarter in QUARTERS
+        if goal.is_due_in(quarter) or any(r.is_due_in(quarter) for r in requirements)
+    ]
+    records = (
+        HistoryRecord.objects.filter(
+            plan_id=goal.plan_id,
+            subject=HistoryRecord.Subject.REPORT,
+            report__quarter__in=quarters,
+        )
+        .select_related("changed_by", "report")
+        .order_by("report_id", "id")
+    )
+    for event in quarter_events(records):
+        rows.append(
+            (
+                event.at,
+                event.record_id,
+                GoalHistoryRow(
+                    event.at, event.who, event.quarter, None, event.label, "", "", event
+                ),
+            )
+        )
+    rows.sort(key=lambda row: (row[0], row[1]), reverse=True)
+    return [row for _at, _id, row in rows]

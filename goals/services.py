@@ -232,14 +232,21 @@ TRANSITIONS = {
     ReportState.APPROVED: (ReportState.SUBMITTED,),
     ReportState.RETURNED: (ReportState.SUBMITTED, ReportState.APPROVED),
 }
+# The fields of a report whose changes the history keeps, beside its entries' fields. A
+# withdrawal clears `submitted_at`: that is how the history tells it from a return, both
+# being submitted -> returned for a withdrawn resubmission.
+REPORT_FIELDS = ("state", "review_comment", "submitted_at")
 
 
-def _transition(report, user, to_state, *, comment=None, now=None, version=None):
+def _transition(report, user, to_state, *, comment=None, now=None, version=None, withdraw=False):
     now = now or timezone.now()
-    from_states = TRANSITIONS[to_state]
-    before = {"state": report.state, "review_comment": report.review_comment}
+    # Only a submitted quarter is withdrawn, whichever state it goes back to.
+    from_states = (ReportState.SUBMITTED,) if withdraw else TRANSITIONS[to_state]
+    before = {name: _raw_field(getattr(report, name)) for name in REPORT_FIELDS}
     updates = {"state": to_state}
-    if to_state == ReportState.SUBMITTED:
+    if withdraw:
+        updates.update(submitted_at=None, submitted_by=None)
+    elif to_state == ReportState.SUBMITTED:
         updates.update(submitted_at=now, submitted_by=user)
     else:
         updates.update(reviewed_at=now, reviewed_by=user)
@@ -260,28 +267,38 @@ def _transition(report, user, to_state, *, comment=None, now=None, version=None)
             subject=Subject.REPORT,
             field=name,
             before=before[name],
-            after=getattr(report, name),
+            after=_raw_field(getattr(report, name)),
             changed_by=user,
             changed_at=now,
             report_version=report.version,
         )
-        for name in ("state", "review_comment")
-        if before[name] != getattr(report, name)
+        for name in REPORT_FIELDS
+        # A submission's time is not news beside its change of state; its clearing is.
+        if before[name] != _raw_field(getattr(report, name))
+        and (name != "submitted_at" or withdraw)
     )
-    notifications.announce(report=report, event=_event(before["state"], to_state), user=user)
+    event = notifications.WITHDRAWN if withdraw else _event(before["state"], to_state)
+    notifications.announce(report=report, event=event, user=user)
     return report
 
 
+def _raw_field(value):
+    """A report's field as the history keeps it: a time in ISO format, None as blank."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
 def _event(from_state, to_state):
-    """The notification event of a change of state."""
+    """The notification event of a change of state made by the department or a submission."""
     if to_state == ReportState.SUBMITTED:
         if from_state == ReportState.RETURNED:
             return notifications.RESUBMITTED
         return notifications.SUBMITTED
     if to_state == ReportState.APPROVED:
         return notifications.APPROVED
-    if to_state == ReportState.DRAFT:
-        return notifications.WITHDRAWN
     if from_state == ReportState.APPROVED:
         return notifications.REOPENED
     return notifications.RETURNED
@@ -327,6 +344,36 @@ def reopen_quarter(*, report, user, comment="", version=None):
     if report.state != ReportState.APPROVED:
         raise ServiceError(_("Kun et godkendt kvartal kan genåbnes."))
     return _transition(report, user, ReportState.RETURNED, comment=comment.strip(), version=version)
+
+
+def state_before_submission(report):
+    """The state the report had before its latest submission: returned for a resubmission,
+    else draft (read from the history the submission recorded)."""
+    before = (
+        HistoryRecord.objects.filter(
+            report=report, subject=Subject.REPORT, field="state", after=ReportState.SUBMITTED
+        )
+        .order_by("-id")
+        .values_list("before", flat=True)
+        .first()
+    )
+    return ReportState.RETURNED if before == ReportState.RETURNED else ReportState.DRAFT
+
+
+@transaction.atomic
+def withdraw_quarter(*, report, user, version=None):
+    """The institution takes back a submitted quarter the department has not approved yet.
+
+    It goes back to the state it had before the submission: a draft, or, for a resubmission,
+    returned, so the department's comment stays in front of the reporter and the page still
+    marks what changed since the return. `version` is the report version the reporter's page
+    showed; StaleReview when it changed (the department may have acted meanwhile).
+    """
+    version = _lock_for_review(report, version)
+    if report.state != ReportState.SUBMITTED:
+        raise ServiceError(_("Kun et indsendt kvartal, der ikke er godkendt, kan trækkes tilbage."))
+    to_state = state_before_submission(report)
+    return _transition(report, user, to_state, version=version, withdraw=True)
 
 
 YEAR_END_SUBJECTS = (Subject.REQUIREMENT_VERDICT, Subject.GOAL_VERDICT)

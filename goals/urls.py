@@ -37,6 +37,11 @@ urlpatterns = [
         {"action": "reopen"},
         name="reopen",
     ),
+    path(
+        f"{PLAN}kvartal/<int:quarter>/traek-tilbage/",
+        quarters.withdraw,
+        name="withdraw",
+    ),
     path(f"{PLAN}maal/<int:goal_id>/historik/", plans.history, name="history"),
     path(f"{PLAN}aarsafslutning/", year_end.year_end_page, name="year_end"),
 ]

@@ -35,6 +35,8 @@ RULES = {
     "goals:approve": (lambda o: QUARTER, POST_ONLY, [302, 403, 404, 200, 404, 200]),
     "goals:return": (lambda o: QUARTER, POST_ONLY, [302, 403, 404, 200, 404, 200]),
     "goals:reopen": (lambda o: QUARTER, POST_ONLY, [302, 403, 404, 200, 404, 200]),
+    # The institution takes back its submitted quarter; the stale version 9 is refused (302).
+    "goals:withdraw": (lambda o: QUARTER, POST_ONLY, [302, 302, 404, 403, 404, 302]),
     "goals:history": (lambda o: {**PLAN, "goal_id": o["goal"].pk}, PLAN_VIEW, None),
     "goals:year_end": (lambda o: PLAN, PLAN_REVIEW, [302, 403, 404, 200, 404, 200]),
     "reporting:index": (lambda o: {}, [302, 403, 403, 302, 302, 200], None),

@@ -13,7 +13,7 @@ from goals import services
 from goals.forms import FiguresUploadForm, ReviewForm, quarter_forms
 from goals.models import QuarterReport, Status
 from goals.permissions import REPORT, REVIEW, plan_access, take_unsaved_input
-from goals.selectors import quarter_rows
+from goals.selectors import quarter_document, quarter_rows, quarter_tabs
 from goals.workbook import FiguresFileError, figures_workbook, file_name, import_figures
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -99,9 +99,8 @@ def _render(
     request, plan, quarter, report, rows, forms, version, conflict=None, problems=(), **extra
 ):
     editable = request.plan_rights.report and (report is None or report.is_editable)
-    if not editable:
-        for form in forms:
-            form.disable()
+    # A quarter the user cannot change is read as a document, not as a disabled form.
+    document = None if editable else quarter_document(plan, quarter, report)
     return render(
         request,
         "goals/quarter.html",
@@ -113,6 +112,8 @@ def _render(
             "rows": rows,
             "forms": forms,
             "editable": editable,
+            "document": document,
+            "tabs": quarter_tabs(plan),
             "version": version,
             "conflict": conflict,
             "workbook_problems": problems,
@@ -231,3 +232,30 @@ def _review_refused(request, plan, quarter, report, comment, changes=()):
         review_refused=True,
         review_comment=comment,
     )
+
+
+@require_POST
+@plan_access(REPORT)
+def withdraw(request, plan, quarter):
+    """The institution takes back its submitted quarter, as it was when the page was opened."""
+    _check_quarter(quarter)
+    report = get_object_or_404(QuarterReport, plan=plan, quarter=quarter)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Siden sagde ikke, hvilken udgave af kvartalet du så, så intet er gjort."),
+        )
+        return redirect("goals:quarter", plan.institution.short_name, plan.year, quarter)
+    try:
+        services.withdraw_quarter(
+            report=report, user=request.user, version=form.cleaned_data["version"]
+        )
+    except services.ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Kvartalet er trukket tilbage. Ret det, og indsend det igen, når det er klar."),
+        )
+    return redirect("goals:quarter", plan.institution.short_name, plan.year, quarter)
