@@ -49,3 +49,28 @@ def delete_plans(plans):
     for plan in plans:
         plan.reports.all().delete()
     plans.delete()
+
+
+def save_entries(plan, quarter, user, values, *, submit=False):
+    """Save (and with `submit`, hand in) a quarter through the service, as the page does once
+    its forms are read: `values` maps a goal or a requirement to its cleaned fields
+    ({"status": "green", "result_value": Decimal("96")}). Returns the report."""
+    from goals import services
+    from goals.models import QuarterReport, Requirement
+
+    report = QuarterReport.objects.filter(plan=plan, quarter=quarter).first()
+    rows = [
+        services.Row(goal=subject.goal, requirement=subject, values=fields)
+        if isinstance(subject, Requirement)
+        else services.Row(goal=subject, values=fields)
+        for subject, fields in values.items()
+    ]
+    report, _changed = services.save_quarter(
+        plan=plan,
+        quarter=quarter,
+        user=user,
+        rows=rows,
+        version=report.version if report else 0,
+        submit=submit,
+    )
+    return report
