@@ -654,12 +654,13 @@ def _document_requirement(goal, requirement, entries, quarter, changed):
     entry = entries.get((requirement.goal_id, requirement.pk, quarter))
     figure, total, total_quarter = "", "", None
     if entry is not None:
-        figure = figure_text(requirement, entry.result_value) or entry.result_text
+        # Short: the target line beside it says the unit in full.
+        figure = figure_text(requirement, entry.result_value, short=True) or entry.result_text
         total = entry.ytd_text
     if takes_number(requirement):
         found = year_to_date(requirement, entries_of(requirement, entries, quarter), quarter)
         if found is not None:
-            total = figure_text(requirement, found.value)
+            total = found.text
             total_quarter = found.quarter if found.quarter != quarter else None
     parts = []
     if requirement.measure == Requirement.Measure.PARTS:

@@ -200,7 +200,9 @@ def test_quarter_from_empty_to_approved(live_server, shots, request):
     )
     expect(reporter.locator("#quarter-state .badge")).to_have_text("Indsendt")
     expect(reporter.locator("button[name=action]")).to_have_count(0)
-    expect(reporter.locator(f"[name='g{red_goal.pk}-cause']")).to_be_disabled()
+    # Submitted, the quarter reads as a document (tests/test_e2e_review.py).
+    expect(reporter.locator("#quarter-form")).to_have_count(0)
+    expect(reporter.locator(f"#doc-g{red_goal.pk} .doc-cause")).to_have_text(RED_CAUSE)
     expect(reporter.locator("#review")).to_have_count(0)  # a reporter does not review
     shots(reporter, "q2-submitted")
 
@@ -209,14 +211,15 @@ def test_quarter_from_empty_to_approved(live_server, shots, request):
     reviewer.goto(url)
     expect(reviewer.locator("#quarter-state .badge")).to_have_text("Indsendt")
     review = reviewer.locator("#review")
-    expect(review.get_by_role("button", name="Godkend kvartalet")).to_be_visible()
+    expect(review.locator("#approve-step summary")).to_have_text("Godkend kvartalet")
     expect(reviewer.locator("button[name=action]")).to_have_count(0)
-    expect(reviewer.locator(f"[name='r{green_req.pk}-result_value']")).to_have_value("95,5")
+    expect(reviewer.locator(f"#doc-r{green_req.pk} .doc-figure")).to_have_text("95,5 pct.")
     shots(reviewer, "reviewer-sees-submitted")
     assert axe_violations(reviewer) == ""  # WCAG 2.1 A/AA
+    review.locator("#return-step summary").click()
     reviewer.fill("#return-comment", RETURN_COMMENT)
     shots(reviewer, "reviewer-return-comment")
-    review.get_by_role("button", name="Send retur").click()
+    review.get_by_role("button", name="Send retur med kommentaren").click()
     expect(reviewer.locator(".alert-success")).to_contain_text(
         "Kvartalet er sendt retur til institutionen."
     )
@@ -241,17 +244,19 @@ def test_quarter_from_empty_to_approved(live_server, shots, request):
     )
     expect(reporter.locator("#quarter-state .badge")).to_have_text("Indsendt")
     expect(reporter.locator("#review-comment")).to_have_count(0)
-    expect(reporter.locator(f"[name='g{red_goal.pk}-action']")).to_have_value(RED_ACTION_REVISED)
+    expect(reporter.locator(f"#doc-g{red_goal.pk} .doc-action")).to_have_text(RED_ACTION_REVISED)
     shots(reporter, "reporter-resubmitted")
 
     # --- The reviewer approves. ------------------------------------------------------------
     reviewer.goto(url)
     expect(reviewer.locator("#quarter-state .badge")).to_have_text("Indsendt")
     shots(reviewer, "reviewer-sees-resubmitted")
-    reviewer.locator("#review").get_by_role("button", name="Godkend kvartalet").click()
+    expect(reviewer.locator("#changes-summary")).to_contain_text("1 felt ændret")
+    reviewer.locator("#approve-step summary").click()
+    reviewer.locator("#review").get_by_role("button", name="Ja, godkend kvartalet").click()
     expect(reviewer.locator(".alert-success").first).to_have_text("Kvartalet er godkendt.")
     expect(reviewer.locator("#quarter-state .badge")).to_have_text("Godkendt")
-    expect(reviewer.get_by_role("button", name="Godkend kvartalet")).to_have_count(0)
+    expect(reviewer.locator("#approve-step")).to_have_count(0)
     shots(reviewer, "reviewer-approved")
 
     # --- The page is read-only now. ----------------------------------------------------------
@@ -261,13 +266,10 @@ def test_quarter_from_empty_to_approved(live_server, shots, request):
     expect(reporter.locator("button[name=action]")).to_have_count(0)
     expect(reporter.get_by_role("button", name="Gem kladde")).to_have_count(0)
     expect(reporter.get_by_role("button", name="Gem og indsend")).to_have_count(0)
-    fields = reporter.locator(
-        "#quarter-form input:not([type=hidden]), #quarter-form textarea, #quarter-form select"
-    )
-    assert fields.count() > 0
-    enabled = fields.evaluate_all("els => els.filter(el => !el.disabled).map(el => el.name)")
-    assert enabled == [], f"still editable after approval: {enabled}"
-    expect(reporter.locator(f"[name='r{green_req.pk}-result_value']")).to_have_value("95,5")
+    # A document, not a form: not one field of the goals' left.
+    expect(reporter.locator("#quarter-form")).to_have_count(0)
+    expect(reporter.locator("main input:not([type=hidden]), main textarea")).to_have_count(0)
+    expect(reporter.locator(f"#doc-r{green_req.pk} .doc-figure")).to_have_text("95,5 pct.")
     shots(reporter, "reporter-read-only")
     assert axe_violations(reporter) == ""  # WCAG 2.1 A/AA
 

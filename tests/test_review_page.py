@@ -277,7 +277,7 @@ def test_the_review_pages_queries_do_not_grow_with_the_number_of_goals(
     small, large = _plan_of(plan, 3, alice), _plan_of(other, 12, alice)
     for report in (small, large):  # with changes since a return to mark
         services.return_quarter(report=report, user=carol, comment="Ret")
-    for each, count in ((plan, 3), (other, 12)):
+    for each in (plan, other):
         save_entries(
             each,
             2,

@@ -1,7 +1,6 @@
 """Withdrawing a submitted quarter: the service's states and checks, the view's rights, the
 history and the notification it announces."""
 
-
 import pytest
 from django.urls import reverse
 
