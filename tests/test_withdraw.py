@@ -7,6 +7,7 @@ from django.urls import reverse
 from goals import notifications, services
 from goals.models import HistoryRecord, QuarterReport, ReportState
 from tests.helpers import save_entries
+from tests.test_races import at_once, on_postgresql, poster
 
 
 @pytest.fixture
@@ -133,3 +134,24 @@ def test_the_withdrawal_is_in_the_goals_history(client, plan, goal, alice, carol
     client.force_login(carol)
     html = client.get(reverse("goals:history", args=["TS", 2024, goal.pk])).content.decode()
     assert "Trukket tilbage af institutionen" in html
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_and_an_approval_at_once_cannot_both_win(plan, goal, alice, carol):
+    report = save_entries(plan, 2, alice, {goal: {"status": "green"}}, submit=True)
+    version = {"version": str(report.version)}
+    at_once(
+        [
+            poster(alice, url(plan), version),
+            poster(carol, url(plan, "approve"), version),
+        ]
+    )
+    report.refresh_from_db()
+    assert report.state in (ReportState.DRAFT, ReportState.APPROVED)
+    assert report.version == int(version["version"]) + 1
+    states = HistoryRecord.objects.filter(report=report, field="state").order_by("id")
+    assert [(r.before, r.after) for r in states] == [
+        (ReportState.DRAFT, ReportState.SUBMITTED),
+        (ReportState.SUBMITTED, report.state),
+    ]
