@@ -290,3 +290,16 @@ def test_the_review_pages_queries_do_not_grow_with_the_number_of_goals(
     assert "3 felter ændret" in html_of(client, plan)
     assert "12 felter ændret" in html_of(client, other)
     assert _queries(client, plan) == _queries(client, other)
+
+
+def test_a_refused_review_is_said_on_the_form_too(client, admin_user_, carol, plan, submitted):
+    """An administrator may report as well: a quarter returned meanwhile is a form for them,
+    and the refusal and their unsent comment are still shown above it."""
+    seen = submitted.version
+    services.return_quarter(report=submitted, user=carol, comment="Fra en anden fane")
+    client.force_login(admin_user_)
+    response = client.post(url(plan, name="return"), {"comment": "Min", "version": seen})
+    html = response.content.decode()
+    assert 'id="quarter-form"' in html and 'id="quarter-bar"' not in html
+    assert 'id="review-refused"' in html
+    assert "Min" in html[html.index('id="unsent-comment"') :]
