@@ -612,7 +612,8 @@ def quarter_document(plan, quarter, report) -> QuarterDocument:
                 goal,
                 entries.get((goal.pk, None, quarter)),
                 requirements,
-                _field_changes(changed.get((goal.pk, None), ()), f"doc-g{goal.pk}", goal, None),
+                # Its own fields come after its requirements: the link goes to them.
+                _field_changes(changed.get((goal.pk, None), ()), f"doc-g{goal.pk}-own", goal, None),
             )
         )
     changes = []

@@ -157,3 +157,18 @@ def test_the_document_pages_are_accessible_at_desktop_and_phone_width(live_serve
     ]
     problems = page_problems(browser, live_server.url, pages, PASSWORD, SHOTS / "axe")
     assert problems == [], "\n".join(problems)
+
+    # The summary's link takes the reader to the changed field, below the bar, not under it.
+    from playwright.sync_api import expect
+
+    for device in (DESKTOP, PHONE):
+        page = log_in(browser, live_server.url, "ruben", PASSWORD, device)
+        page.goto(f"{live_server.url}{path}/2/")
+        expect(page.locator("#changes-summary")).to_contain_text("1 felt ændret")
+        page.locator("#changes-summary a").first.click()
+        page.wait_for_function("window.scrollY > 0")
+        target = page.locator(f"#doc-g{goal.pk}-own").bounding_box()
+        bar = page.locator("#quarter-bar").bounding_box()
+        assert target["y"] >= bar["y"] + bar["height"] - 1, (target, bar)
+        expect(page.locator(f"#doc-g{goal.pk} .changed-mark")).to_be_in_viewport()
+        page.context.close()

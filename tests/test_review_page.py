@@ -191,7 +191,7 @@ def test_what_changed_since_the_return_is_marked_with_its_value_before(
     summary = html[html.index('id="changes-summary"') : html.index('id="quarter-document"')]
     assert "3 felter ændret siden returneringen" in summary
     assert "Uddyb årsagen" in summary and "carol" in summary
-    assert summary.count(f'href="#doc-g{goal.pk}"') == 2
+    assert summary.count(f'href="#doc-g{goal.pk}-own"') == 2
     assert summary.count(f'href="#doc-r{threshold.pk}"') == 1
     assert "3 felter ændret siden retur" in html[html.index('id="quarter-bar"') :][:3000]
     document = html[html.index('id="quarter-document"') :]
