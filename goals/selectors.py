@@ -567,10 +567,6 @@ class QuarterDocument:
     returned: QuarterEvent | None  # the latest return (or reopening) changes are counted from
     changes: list  # every FieldChange since that return, in page order
 
-    @property
-    def rows(self):
-        return [row for _section, rows in self.sections for row in rows]
-
 
 def quarter_document(plan, quarter, report) -> QuarterDocument:
     """The quarter's goals and due requirements with their figures, statuses and texts, and
