@@ -24,11 +24,11 @@ class Command(BaseCommand):
         today = timezone.localdate()
         due = due_reminders(today) if dry_run else record_reminders(today=today)
         for item in due:
-            when = (
-                f"{item.days_left} dage før fristen {item.deadline:%d.%m.%Y}"
-                if item.days_left >= 0
-                else f"fristen {item.deadline:%d.%m.%Y} overskredet"
-            )
+            if item.days_left < 0:
+                when = f"frist {item.deadline:%d.%m.%Y} overskredet"
+            else:
+                days = "1 dag" if item.days_left == 1 else f"{item.days_left} dage"
+                when = f"frist {item.deadline:%d.%m.%Y} om {days}"
             names = ", ".join(user.email for user in item.recipients)
             self.stdout.write(
                 f"{'Ville minde' if dry_run else 'Påmindelse'}: {item.plan} "
