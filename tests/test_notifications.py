@@ -73,7 +73,7 @@ def test_submitting_tells_the_ministrys_reviewers_only(
     assert "Kære Carol Carlsen" in message.body
     assert "Alice Andersen har indsendt 2. kvartal til godkendelse." in message.body
     assert "https://mrplan.example.dk/planer/TS/2024/kvartal/2/" in message.body
-    assert "Testplan 2024 (Teststyrelsen)" in message.body
+    assert "Institution: Teststyrelsen\nPlan: Testplan 2024\n" in message.body
     assert "Frist: 14. juli 2024" in message.body
     assert message.extra_headers["Auto-Submitted"] == "auto-generated"
     assert "&" not in message.body  # plain text: nothing HTML-escaped
