@@ -1,11 +1,14 @@
 """E-mail when a quarter changes hands: who gets it, what it says, in their language, once."""
 
 import smtplib
+import threading
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection, connections
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -276,3 +279,52 @@ def test_every_demo_user_has_an_address_on_a_reserved_domain(db):
     assert users.count() == len(USERS)
     for user in users:
         assert user.email.endswith("@example.invalid"), user.email
+
+
+class SlowBackend(BaseEmailBackend):
+    """A mail server that takes its time, so two senders overlap."""
+
+    lock = threading.Lock()
+    delivered = []
+
+    def send_messages(self, messages):
+        time.sleep(0.1)
+        with self.lock:
+            self.delivered += [address for message in messages for address in message.to]
+        return len(messages)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a race of two senders needs PostgreSQL's row locks (see tests/test_races.py)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_senders_at_once_send_each_email_once(people, plan, settings):
+    settings.EMAIL_BACKEND = "tests.test_notifications.SlowBackend"
+    SlowBackend.delivered = []
+    for number in range(6):
+        user = member(f"reviewer{number}", Membership.Role.REVIEWER, ministry=plan.ministry)
+        user.email = f"reviewer{number}@example.invalid"
+        user.save()
+    submit(plan, people["alice"])
+    assert Notice.objects.count() == 7
+    barrier = threading.Barrier(2, timeout=30)
+    results = []
+
+    def sender():
+        try:
+            barrier.wait()
+            results.append(len(notifications.deliver().sent))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert sum(results) == 7
+    assert sorted(SlowBackend.delivered) == sorted(set(SlowBackend.delivered))
+    assert len(SlowBackend.delivered) == 7
+    assert not Notice.objects.filter(sent_at=None).exists()
