@@ -71,7 +71,7 @@ SUBJECTS = {
 
 def announce(*, report, event, user):
     """Tell those who must act now that `user` moved `report` by `event` (one of the above)."""
-    plan = Plan.objects.select_related("institution").get(pk=report.plan_id)
+    plan = report.plan
     recipients = reviewers_of(plan) if event in TO_REVIEWERS else reporters_of(plan)
     if user is not None:
         recipients = recipients.exclude(pk=user.pk)
@@ -208,9 +208,7 @@ def compose(notice, *, connection=None) -> mail.EmailMessage:
             "notice": notice,
             "kind": notice.kind,
             "recipient": recipient.get_full_name() or recipient.username,
-            "actor": (notice.actor.get_full_name() or notice.actor.username)
-            if notice.actor
-            else "",
+            "actor": _actor(notice),
             "plan": plan,
             "institution": plan.institution,
             "quarter": notice.quarter,
@@ -235,6 +233,13 @@ def compose(notice, *, connection=None) -> mail.EmailMessage:
         # RFC 3834: out-of-office replies are not sent back to an automatic message.
         headers={"Auto-Submitted": "auto-generated"},
     )
+
+
+def _actor(notice):
+    """Who acted, by name; by their side when the user is gone."""
+    if notice.actor:
+        return notice.actor.get_full_name() or notice.actor.username
+    return _("Institutionen") if notice.kind in TO_REVIEWERS else _("Departementet")
 
 
 def _date(value):

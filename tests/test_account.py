@@ -24,6 +24,14 @@ def test_every_user_has_an_account_page(client, request, person):
     assert "Send mig påmindelser om frister" in page
     assert "sendt retur eller godkendt, sendes altid" in page
     assert reverse("password_change") in page
+    roles = {
+        "alice": "Teststyrelsen",
+        "bob": "Andenstyrelsen",
+        "carol": "Testministeriet",
+        "dave": "Andetministeriet",
+        "admin_user_": "Administrator",
+    }
+    assert roles[person] in page
     # The header's name leads here.
     assert f'href="{reverse("account")}"' in page
 

@@ -98,6 +98,17 @@ def test_return_tells_the_institutions_reporters_with_the_comment(
     assert "Mål 1.1 mangler årsag & handling." in body
 
 
+def test_an_action_by_a_user_since_deleted_is_told_by_their_side(
+    people, plan, immediate, django_capture_on_commit_callbacks
+):
+    report = submit(plan, people["alice"])
+    flush()
+    services.return_quarter(report=report, user=people["carol"], comment="Ret.")
+    people["carol"].delete()
+    notifications.deliver()
+    assert "Departementet har sendt 2. kvartal retur" in mail.outbox[0].body
+
+
 def test_resubmission_approval_and_reopening_each_tell_the_other_side(
     people, plan, immediate, django_capture_on_commit_callbacks
 ):

@@ -53,7 +53,8 @@ def account(request):
         form.save()
         messages.success(request, _("Dine indstillinger er gemt."))
         return _remember_language(redirect("account"), form.instance.language)
-    return render(request, "registration/account.html", {"form": form})
+    memberships = request.user.memberships.select_related("institution", "ministry")
+    return render(request, "registration/account.html", {"form": form, "memberships": memberships})
 
 
 def set_language(request):
