@@ -136,6 +136,17 @@ def test_resubmission_approval_and_reopening_each_tell_the_other_side(
     assert "Tallet i mål 1.1 er forkert." in mail.outbox[0].body
 
 
+def test_returns_and_approvals_reach_a_reporter_who_turned_reminders_off(
+    people, plan, immediate, django_capture_on_commit_callbacks
+):
+    UserPreference.objects.create(user=people["alice"], reminders=False)
+    report = submit(plan, people["alice"])
+    flush()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_quarter(report=report, user=people["carol"], comment="Ret.")
+    assert "alice@example.invalid" in recipients()
+
+
 def test_withdrawal_tells_the_reviewers(
     people, plan, immediate, django_capture_on_commit_callbacks
 ):

@@ -123,6 +123,13 @@ def test_a_reporter_who_turned_reminders_off_gets_none(setup, alice):
     assert [m.to for m in mail.outbox] == [["erin@example.invalid"]] * 2
 
 
+def test_a_reminder_is_in_the_reporters_language(setup, alice):
+    UserPreference.objects.create(user=alice, language="en")
+    run(7)
+    assert "Oct. 14, 2024" in mail.outbox[0].body
+    assert "oktober" not in mail.outbox[0].body
+
+
 def test_only_the_institutions_reporters_are_reminded(setup, bob, dave):
     bob.email, dave.email = "bob@example.invalid", "dave@example.invalid"
     bob.save()
