@@ -131,9 +131,10 @@ def deliver() -> Delivery:
     """Send every notice not yet sent, oldest first, each marked sent as it goes out.
 
     Each notice is taken under a row lock (skipped when another sender holds it), so two
-    senders at once do not send one twice. When the server cannot be reached the run stops
-    and the rest waits for the next one; a message the server refuses is recorded on its
-    notice and tried again on later runs, MAX_ATTEMPTS in all.
+    senders at once do not send one twice. When the server cannot be reached, or refuses
+    mrplan's log-in or sender, the run stops and the rest waits for the next one. A message
+    the server refuses, or one that could not be made, is recorded on its notice and tried
+    again on later runs, MAX_ATTEMPTS in all.
     """
     pending = list(
         Notice.objects.filter(sent_at=None, attempts__lt=MAX_ATTEMPTS)
@@ -161,15 +162,13 @@ def deliver() -> Delivery:
                     compose(notice, connection=connection).send()
                 except Exception as error:
                     logger.exception("E-mail %s to %s not sent", notice.pk, notice.recipient)
-                    refused = isinstance(
-                        error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused
-                    )
+                    server_down = _server_down(error)
                     notice.error = f"{type(error).__name__}: {error}"[:2000]
-                    if refused:
+                    if not server_down:
                         notice.attempts += 1
                     notice.save(update_fields=["error", "attempts"])
                     result.failed.append(notice)
-                    if not refused:
+                    if server_down:
                         result.left = len(pending) - done - 1
                         break
                     continue
@@ -181,6 +180,16 @@ def deliver() -> Delivery:
     finally:
         connection.close()
     return result
+
+
+def _server_down(error):
+    """Whether a failed send says nothing about the message itself: the server could not be
+    reached, did not answer, or refused mrplan (its log-in, its sender). Then every message
+    would fail the same way, and none is counted against its attempts. A refused recipient,
+    a refused message, or a fault in making the message is the message's own."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
+        return False
+    return isinstance(error, OSError)
 
 
 def language_of(user):

@@ -295,6 +295,43 @@ def test_a_refused_address_is_tried_a_few_times_then_left(people, plan, immediat
     assert "SMTPRecipientsRefused" in notice.error
 
 
+class LockedOutBackend(BaseEmailBackend):
+    """An SMTP server that does not accept mrplan's log-in."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPAuthenticationError(535, b"Authentication failed")
+
+
+def test_a_server_refusing_mrplans_log_in_stops_the_run_and_costs_no_attempt(
+    people, plan, immediate, settings
+):
+    report = submit(plan, people["alice"])
+    services.return_quarter(report=report, user=people["carol"], comment="Ret.")
+    settings.EMAIL_BACKEND = "tests.test_notifications.LockedOutBackend"
+    result = notifications.deliver()
+    assert (len(result.sent), len(result.failed), result.left) == (0, 1, 2)
+    assert list(Notice.objects.values_list("attempts", flat=True)) == [0, 0, 0]
+
+
+def test_one_message_that_cannot_be_made_does_not_hold_up_the_others(
+    people, plan, immediate, monkeypatch
+):
+    report = submit(plan, people["alice"])
+    services.return_quarter(report=report, user=people["carol"], comment="Ret.")
+    compose = notifications.compose
+
+    def broken_for_carol(notice, **kwargs):
+        if notice.recipient.username == "carol":
+            raise ValueError("a fault in a template")
+        return compose(notice, **kwargs)
+
+    monkeypatch.setattr(notifications, "compose", broken_for_carol)
+    result = notifications.deliver()
+    assert recipients() == ["alice@example.invalid", "erin@example.invalid"]
+    assert [n.recipient.username for n in result.failed] == ["carol"]
+    assert Notice.objects.get(recipient__username="carol").attempts == 1
+
+
 def test_every_demo_user_has_an_address_on_a_reserved_domain(db):
     load_demo(out=lambda line: None)
     users = get_user_model().objects.filter(username__in=[name for name, *_rest in USERS])
