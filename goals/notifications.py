@@ -69,7 +69,7 @@ SUBJECTS = {
 }
 
 
-def announce(*, report, event, user):
+def announce(*, report, event, user) -> None:
     """Tell those who must act now that `user` moved `report` by `event` (one of the above)."""
     plan = report.plan
     recipients = reviewers_of(plan) if event in TO_REVIEWERS else reporters_of(plan)
@@ -152,7 +152,7 @@ def deliver() -> Delivery:
             with transaction.atomic():
                 notice = (
                     Notice.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("recipient", "plan__institution", "actor")
+                    .select_related("recipient__preference", "plan__institution", "actor")
                     .filter(pk=pk, sent_at=None)
                     .first()
                 )

@@ -11,9 +11,20 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from goals import notifications
-from goals.models import Membership, Notice, QuarterReport, ReportState, StatusEntry, UserPreference
+from goals.models import (
+    Institution,
+    Membership,
+    Notice,
+    Plan,
+    QuarterReport,
+    ReportState,
+    StatusEntry,
+    UserPreference,
+)
 from tests.conftest import member
 
 DEADLINE = datetime.date(2024, 10, 14)
@@ -182,3 +193,34 @@ def test_the_command_prints_what_it_sent(setup):
     _subjects, out = run(1)
     assert "Ingen påmindelser i dag" in out
     assert "Sendt: 0 e-mails." in out
+
+
+def add_institutions(ministry, numbers):
+    """An institution per number, each with a 2024 plan due like the test's and a reporter."""
+    for number in numbers:
+        institution = Institution.objects.create(
+            ministry=ministry, name=f"Styrelse {number}", short_name=f"S{number}"
+        )
+        Plan.objects.create(
+            institution=institution, ministry=ministry, year=2024, title=f"Plan {number}",
+            valid_from=datetime.date(2024, 1, 1), valid_to=datetime.date(2024, 12, 31),
+            deadline_days=14,
+        )  # fmt: skip
+        user = member(f"reporter{number}", Membership.Role.REPORTER, institution=institution)
+        user.email = f"reporter{number}@example.invalid"
+        user.save()
+
+
+def reminders_and_queries():
+    with CaptureQueriesContext(connection) as queries:
+        due = notifications.due_reminders(DEADLINE - datetime.timedelta(days=7))
+    return len(due), len(queries)
+
+
+def test_finding_the_reminders_does_not_grow_with_the_number_of_plans(setup):
+    add_institutions(setup.ministry, range(2))
+    few, few_queries = reminders_and_queries()
+    add_institutions(setup.ministry, range(2, 29))
+    many, many_queries = reminders_and_queries()
+    assert (few, many) == (3, 30)
+    assert many_queries == few_queries
