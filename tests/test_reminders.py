@@ -224,3 +224,18 @@ def test_finding_the_reminders_does_not_grow_with_the_number_of_plans(setup):
     many, many_queries = reminders_and_queries()
     assert (few, many) == (3, 30)
     assert many_queries == few_queries
+
+
+def test_a_reminder_sent_late_or_for_a_plan_without_a_deadline_still_reads(setup, alice):
+    # Recorded the day before the deadline, sent after it (the worker was down).
+    Notice.objects.create(recipient=alice, kind="reminder", plan=setup, quarter=3, key="1")
+    with time_machine.travel(days_before(-1), tick=False):
+        notifications.deliver()
+    assert "Fristen for 3. kvartal var 14. oktober 2024, og kvartalet er ikke indsendt." in (
+        mail.outbox[0].body
+    )
+    setup.deadline_days = None
+    setup.save()
+    Notice.objects.create(recipient=alice, kind="reminder", plan=setup, quarter=4, key="1")
+    notifications.deliver()
+    assert "Husk at indsende 4. kvartal." in mail.outbox[1].body
