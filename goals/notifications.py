@@ -159,6 +159,9 @@ def deliver() -> Delivery:
                 if notice is None:  # sent, or being sent, by another run
                     continue
                 try:
+                    # One connection for the run: opened by the first message, kept open
+                    # (the backend would otherwise open and close one per message).
+                    connection.open()
                     compose(notice, connection=connection).send()
                 except Exception as error:
                     logger.exception("E-mail %s to %s not sent", notice.pk, notice.recipient)

@@ -19,9 +19,11 @@ class Collector:
 
     def __init__(self):
         self.envelopes = []
+        self.peers = []  # the client's address and port of each message's connection
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         self.envelopes.append(envelope)
+        self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
 
@@ -100,6 +102,7 @@ def test_several_notices_share_one_connection(smtp_server, notice, plan, setting
         "rolf@example.invalid",
         "sara@example.invalid",
     ]
+    assert len(set(collector.peers)) == 1
 
 
 def test_no_server_leaves_the_notice_for_the_next_run(notice, settings):
