@@ -18,13 +18,20 @@ TEST_ENV := SECRET_KEY=test-only-not-secret
 
 .PHONY: run serve test setup check-system lint format migrate demo clean bench-deadline lock
 
+# E-mails are printed on the console (DEBUG: the console backend), not sent: the reminders
+# due today right after the demo is loaded, the rest by the worker as quarters change hands.
 run: setup
 	$(RUN_ENV) $(MANAGE) migrate --no-input
 	$(RUN_ENV) $(MANAGE) load_demo
+	$(RUN_ENV) $(MANAGE) send_reminders
 	$(RUN_ENV) PYTHON=$(BIN)/python sh scripts/serve-dev.sh
 
 # Production: gunicorn, whitenoise, the report worker; settings from the environment
-# (SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS; see docs/operations.md).
+# (SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS; see docs/operations.md). The worker sends the
+# e-mails (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+# DEFAULT_FROM_EMAIL, SITE_URL for the links). Deadline reminders need a daily
+# `manage.py send_reminders` beside it, from cron or a systemd timer (docs/operations.md,
+# "E-mail and reminders").
 serve: setup
 	PYTHON=$(BIN)/python sh scripts/serve.sh
 

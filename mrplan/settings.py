@@ -20,6 +20,21 @@ SESSION_IDLE_MINUTES  a user who has made no request for this long is logged out
 PDF_TIME_LIMIT        seconds one PDF may take to lay out before the reader is told it could
               not be made (default 20)
 LOG_LEVEL     level of the log on standard error (default WARNING)
+EMAIL_BACKEND Django's e-mail backend (default: the console, printing each e-mail, when DEBUG is
+              on; SMTP otherwise)
+EMAIL_HOST    the SMTP server (default localhost)
+EMAIL_PORT    its port (default 25; 587 with STARTTLS, 465 with SSL)
+EMAIL_HOST_USER       user name for the SMTP server (default: none)
+EMAIL_HOST_PASSWORD   its password
+EMAIL_USE_TLS "1" to speak STARTTLS to the SMTP server (default off)
+EMAIL_USE_SSL "1" for an SMTP connection over TLS from the start (port 465; default off)
+EMAIL_TIMEOUT seconds to wait for the SMTP server before a send is given up and tried again
+              later (default 10)
+DEFAULT_FROM_EMAIL    the sender of mrplan's e-mails (default mrplan@localhost)
+SITE_URL      the address users reach mrplan at, for the links in e-mails
+              (default http://127.0.0.1:8000)
+REMINDER_DAYS days before a quarter's deadline that reporters are reminded, comma-separated
+              (default 7,1); `manage.py send_reminders`, run daily, sends them
 """
 
 import datetime
@@ -228,6 +243,34 @@ LOGOUT_REDIRECT_URL = "/"
 # Seconds a PDF may take to lay out before it is given up (reporting.pdf), well under the
 # web server's timeout for a worker.
 PDF_TIME_LIMIT = float(os.environ.get("PDF_TIME_LIMIT", "20"))
+
+# E-mail (goals/notifications.py): made in the request's transaction, sent by the worker.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+# Django waits for ever by default; an SMTP server that does not answer must not hold the
+# worker: the e-mail is left unsent and tried again on the next run.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mrplan@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+try:
+    REMINDER_DAYS = sorted(
+        {int(days) for days in env_list("REMINDER_DAYS", ["7", "1"])}, reverse=True
+    )
+except ValueError as error:
+    raise ImproperlyConfigured("REMINDER_DAYS: whole numbers of days, e.g. 7,1") from error
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

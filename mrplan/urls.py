@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from goals.views import account
 from mrplan.forms import LoginForm
 from mrplan.health import health
 
@@ -12,9 +13,10 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path(
         "konto/log-ind/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        account.LoginView.as_view(authentication_form=LoginForm),
         name="login",
     ),
+    path("konto/", account.account, name="account"),
     path("konto/log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "konto/adgangskode/",
@@ -26,7 +28,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account.set_language, name="set_language"),
     path("helse/", health, name="health"),
     path("admin/", admin.site.urls),
 ]

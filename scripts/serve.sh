@@ -8,6 +8,10 @@
 #   MIGRATE=0            skip migrations (all app servers but one, when several start)
 #   WORKER=0             start no report worker here (when it runs on another server)
 #   CONN_MAX_AGE         seconds a worker keeps its database connection (default 60)
+#   EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+#   DEFAULT_FROM_EMAIL, SITE_URL    the SMTP server the worker sends e-mail through
+# Deadline reminders are not sent from here: run `manage.py send_reminders` once a day
+# (cron or a systemd timer; docs/operations.md, "E-mail and reminders").
 set -eu
 : "${SECRET_KEY:?mrplan: set SECRET_KEY (a long random string) to serve in production}"
 : "${DATABASE_URL:?mrplan: set DATABASE_URL, e.g. postgres://mrplan:password@db-host:5432/mrplan}"
@@ -27,6 +31,8 @@ fi
 
 worker=""
 if [ "${WORKER:-1}" != 0 ]; then
+    echo "mrplan: the worker sends e-mail via ${EMAIL_HOST:-localhost}:${EMAIL_PORT:-25};" \
+        "run 'manage.py send_reminders' daily for deadline reminders (docs/operations.md)." >&2
     "$PYTHON" manage.py db_worker &
     worker=$!
 fi

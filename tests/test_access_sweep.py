@@ -61,6 +61,8 @@ RULES = {
     "reporting:plan_document_pdf": (lambda o: PLAN, PLAN_VIEW, None),
     "login": (lambda o: {}, [200] * 6, None),
     "logout": (lambda o: {}, POST_ONLY, [302] * 6),
+    # A POST without the form's fields: the page with what is missing (200).
+    "account": (lambda o: {}, [302, 200, 200, 200, 200, 200], [302, 200, 200, 200, 200, 200]),
     "password_change": (lambda o: {}, [302, 200, 200, 200, 200, 200], None),
     "password_change_done": (lambda o: {}, [302, 200, 200, 200, 200, 200], None),
     "set_language": (lambda o: {}, [302] * 6, None),

@@ -19,6 +19,7 @@ from goals.models import (
     Membership,
     Ministry,
     MinistryBeacon,
+    Notice,
     Plan,
     QuarterReport,
     QuarterTarget,
@@ -26,6 +27,7 @@ from goals.models import (
     Section,
     SeriesPoint,
     StatusEntry,
+    UserPreference,
 )
 
 D = Decimal
@@ -209,6 +211,19 @@ CASES = [
     )),
     ("history_goal_change_has_goal", lambda w: HistoryRecord.objects.create(
         plan=w.plan, report=w.report, subject="entry", field="status"
+    )),
+    ("preference_language_valid", lambda w: UserPreference.objects.create(
+        user=w.user, language="xx"
+    )),
+    ("notice_once", lambda w: [
+        Notice.objects.create(recipient=w.user, kind="submitted", plan=w.plan, quarter=3, key="v2"),
+        Notice.objects.create(recipient=w.user, kind="submitted", plan=w.plan, quarter=3, key="v2"),
+    ]),
+    ("notice_quarter_range", lambda w: Notice.objects.create(
+        recipient=w.user, kind="reminder", plan=w.plan, quarter=5, key="7"
+    )),
+    ("notice_kind_valid", lambda w: Notice.objects.create(
+        recipient=w.user, kind="gossip", plan=w.plan, quarter=3, key="v2"
     )),
 ]  # fmt: skip
 

@@ -106,3 +106,43 @@ def test_every_setting_read_from_the_environment_is_documented():
     for name in sorted(ENVIRONMENT_NAMES):
         assert f"`{name}`" in operations, f"{name} is not in docs/operations.md"
         assert re.search(rf"^{name}\b", docstring, re.MULTILINE), f"{name} not in the docstring"
+
+
+MAIL = (
+    "{'backend': s.EMAIL_BACKEND, 'timeout': s.EMAIL_TIMEOUT, 'days': s.REMINDER_DAYS, "
+    "'site': s.SITE_URL, 'tls': s.EMAIL_USE_TLS, 'port': s.EMAIL_PORT}"
+)
+
+
+def test_email_is_printed_under_debug_and_sent_by_smtp_in_production():
+    code, output = settings_in({"DEBUG": "1"}, MAIL)
+    assert code == 0, output
+    assert '"backend": "django.core.mail.backends.console.EmailBackend"' in output
+    assert '"days": [7, 1]' in output
+    assert '"site": "http://127.0.0.1:8000"' in output
+    # Sending never waits for ever on a mail server that does not answer.
+    assert '"timeout": 10.0' in output
+    code, output = settings_in(
+        {
+            "SECRET_KEY": "s3cret",
+            "EMAIL_USE_TLS": "1",
+            "EMAIL_PORT": "587",
+            "SITE_URL": "https://mrplan.example.dk/",
+            "REMINDER_DAYS": "1, 14,7",
+        },
+        MAIL,
+    )
+    assert code == 0, output
+    assert '"backend": "django.core.mail.backends.smtp.EmailBackend"' in output
+    assert '"tls": true' in output and '"port": 587' in output
+    assert '"site": "https://mrplan.example.dk"' in output
+    assert '"days": [14, 7, 1]' in output
+
+
+def test_contradictory_or_malformed_email_settings_fail_loudly():
+    code, output = settings_in({"DEBUG": "1", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"})
+    assert code != 0
+    assert "EMAIL_USE_TLS or EMAIL_USE_SSL" in output
+    code, output = settings_in({"DEBUG": "1", "REMINDER_DAYS": "7,en"})
+    assert code != 0
+    assert "REMINDER_DAYS" in output

@@ -38,6 +38,7 @@ from goals.models.follow_up import (
     RequirementVerdict,
     StatusEntry,
 )
+from goals.models.notices import Notice, NoticeKind, UserPreference
 from goals.models.organisations import (
     GroupGoal,
     Institution,
@@ -74,6 +75,8 @@ __all__ = [
     "Membership",
     "Ministry",
     "MinistryBeacon",
+    "Notice",
+    "NoticeKind",
     "Plan",
     "QuarterReport",
     "QuarterSetField",
@@ -91,6 +94,7 @@ __all__ = [
     "Status",
     "StatusEntry",
     "Unit",
+    "UserPreference",
     "choices_check",
     "quarter_end",
     "quarters_to_text",
