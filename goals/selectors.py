@@ -97,6 +97,7 @@ class HomeQuarter:
     days_left: int | None  # to the deadline; negative once it has passed
     overdue: bool
     progress: object = None  # goals.figures.Progress of an open quarter, else None
+    waits: bool = False  # it waits for the institution (`waits_for_reporter`)
 
     @property
     def state_label(self):
@@ -242,12 +243,10 @@ def reporter_todo(user, today=None) -> ReporterTodo:
     _add_progress([q for row in current for q in row.quarters if q.is_open])
     returned = [q for row in current for q in row.quarters if q.state == ReportState.RETURNED]
     returned.sort(key=lambda q: (q.deadline is None, q.deadline or today, q.plan.pk))
-    count = sum(
-        1
-        for row in current
-        for q in row.quarters
-        if waits_for_reporter(q.plan, q.quarter, q.state, today)
-    )
+    for row in current:
+        for item in row.quarters:
+            item.waits = waits_for_reporter(item.plan, item.quarter, item.state, today)
+    count = sum(1 for row in current for item in row.quarters if item.waits)
     return ReporterTodo(returned, current, [row.plan for row in older], count)
 
 

@@ -142,9 +142,13 @@ def test_reporter_sees_each_quarter_with_state_deadline_and_days(client, scenari
     assert deadlines[1] == datetime.date(2024, 7, 14) and deadlines[3] == datetime.date(2025, 1, 14)
     assert [q.days_left for q in row.quarters] == [-189, -98, -6, 86]
     assert [q.overdue for q in row.quarters] == [False, True, True, False]
+    # Q2 has ended as a draft and Q3 is returned; Q4 has not ended.
+    assert [q.waits for q in row.quarters] == [False, True, True, False]
+    assert reporter.count == 2
     html = response.content.decode()
     for text in ("Ikke påbegyndt", "Kladde", "Sendt retur", "Godkendt", "98 dage over fristen",
-                 "om 86 dage", "14. juli 2024", "Fristen er overskredet"):  # fmt: skip
+                 "om 86 dage", "14. juli 2024", "Fristen er overskredet",
+                 "Venter på jer"):  # fmt: skip
         assert text in html, text
     for quarter in (1, 2, 3, 4):
         assert reverse("goals:quarter", args=["TS", 2024, quarter]) in html
