@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +37,7 @@ from goals.models import (
     Requirement,
     RequirementVerdict,
     StatusEntry,
+    quarter_end,
 )
 from goals.scoring import goal_scores, plan_degree, rule_verdict, worst_status
 
@@ -160,14 +160,18 @@ class ReporterTodo:
 class ReviewerTodo:
     """What waits for a ministry's department: quarters to approve, and those it waits for."""
 
-    waiting: list  # HomeQuarter submitted, oldest first
+    # Each list holds its oldest `limit` quarters; its count says how many there are in all.
+    waiting: list  # HomeQuarter submitted, oldest submission first
     returned: list  # HomeQuarter returned, awaiting resubmission, oldest return first
     overdue: list  # HomeQuarter past its deadline and not handed in, oldest deadline first
     ministries: list  # the Ministry rows the lists cover
+    waiting_count: int = 0
+    returned_count: int = 0
+    overdue_count: int = 0
 
     @property
     def count(self):
-        return len(self.waiting)
+        return self.waiting_count
 
 
 @dataclass(slots=True)
@@ -329,52 +333,106 @@ def _add_progress(items):
         item.progress = quarter_progress(due_requirements, due_goals)
 
 
-def _handed_in_due_reports():
-    """Counts a plan's handed-in reports of the quarters the plan is followed up in."""
-    in_plan_quarters = Q()
+class _PlanDates(NamedTuple):
+    """What `Plan.is_overdue` needs of a plan, read as a plain row: a ministry has
+    a thousand plans, and the home page needs only the few that are overdue in full."""
+
+    pk: int
+    year: int
+    reporting_quarters: str
+    deadline_days: int | None
+
+    quarters = Plan.quarters
+    quarter_end = Plan.quarter_end
+    deadline_for = Plan.deadline_for
+    is_overdue = Plan.is_overdue
+
+
+class _StateOnly(NamedTuple):
+    state: str
+
+
+def _not_handed_in(quarter, ministries):
+    handed_in = QuarterReport.objects.filter(
+        plan__ministry__in=ministries, quarter=quarter, state__in=HANDED_IN
+    )
+    return ~Q(pk__in=handed_in.values("plan_id"))
+
+
+def _overdue(ministries, today, limit):
+    """The ministries' overdue quarters, oldest deadline first: (the first `limit` as
+    HomeQuarters, how many there are). A returned quarter is left to the returned list."""
+    # Only a plan with a quarter it is followed up in, that has ended and is not handed in
+    # can be overdue: the database leaves out the others, which are most of the years.
+    unfinished = Q()
     for quarter in QUARTERS:
-        in_plan_quarters |= Q(reports__quarter=quarter, reporting_quarters__contains=str(quarter))
-    return Count("reports", filter=Q(reports__state__in=HANDED_IN) & in_plan_quarters)
+        ended = Q(year__lt=today.year)
+        if quarter_end(today.year, quarter) < today:
+            ended |= Q(year=today.year)
+        due = Q(reporting_quarters__contains=str(quarter))
+        unfinished |= ended & due & _not_handed_in(quarter, ministries)
+    plans = [
+        _PlanDates(*row)
+        for row in Plan.objects.filter(
+            unfinished,
+            ministry__in=ministries,
+            deadline_days__isnull=False,
+            year__lte=today.year,
+        ).values_list("pk", "year", "reporting_quarters", "deadline_days")
+    ]
+    states = {
+        (plan_id, quarter): state
+        for plan_id, quarter, state in QuarterReport.objects.filter(
+            plan__in=[p.pk for p in plans]
+        ).values_list("plan_id", "quarter", "state")
+    }
+    found = []
+    for plan in plans:
+        for quarter in plan.quarters:
+            state = states.get((plan.pk, quarter))
+            if state != ReportState.RETURNED and plan.is_overdue(
+                quarter, state and _StateOnly(state), today
+            ):
+                found.append((plan.deadline_for(quarter), plan.pk, quarter))
+    found.sort()
+    shown = found[:limit]
+    full = Plan.objects.select_related("institution").in_bulk({pk for _d, pk, _q in shown})
+    reports = {
+        (r.plan_id, r.quarter): r
+        for r in QuarterReport.objects.filter(plan__in=list(full)).only(
+            "plan_id", "quarter", "state"
+        )
+    }
+    items = [
+        _home_quarter(full[pk], quarter, reports.get((pk, quarter)), today)
+        for _deadline, pk, quarter in shown
+    ]
+    items.sort(key=lambda item: (item.deadline, item.plan.institution.name))
+    return items, len(found)
 
 
-def reviewer_todo(user, today=None) -> ReviewerTodo:
+def reviewer_todo(user, today=None, limit=None) -> ReviewerTodo:
     """The reviewer's home page over every ministry the user reviews (all for an
-    administrator), in a fixed number of queries whatever the number of institutions."""
+    administrator), each list its oldest `limit` quarters (all when None) and its count, in
+    a fixed number of queries whatever the number of institutions."""
     today = today or timezone.localdate()
     ministries = list(Ministry.objects.reviewed_by(user).order_by("name"))
     if not ministries:
         return ReviewerTodo([], [], [], [])
-    reports = QuarterReport.objects.filter(plan__ministry__in=ministries).select_related(
-        "plan__institution", "submitted_by", "reviewed_by"
+    reports = QuarterReport.objects.filter(plan__ministry__in=ministries)
+    lists = {}
+    for name, pick, people in (
+        ("waiting", waiting_for_department, "submitted_by"),
+        ("returned", returned_to_institution, "reviewed_by"),
+    ):
+        picked = pick(reports)
+        shown = picked.select_related("plan__institution", people)[:limit]
+        lists[name] = [_home_quarter(r.plan, r.quarter, r, today) for r in shown]
+        lists[f"{name}_count"] = len(lists[name]) if limit is None else picked.count()
+    overdue, overdue_count = _overdue(ministries, today, limit)
+    return ReviewerTodo(
+        overdue=overdue, overdue_count=overdue_count, ministries=ministries, **lists
     )
-    waiting = [_home_quarter(r.plan, r.quarter, r, today) for r in waiting_for_department(reports)]
-    returned = [
-        _home_quarter(r.plan, r.quarter, r, today) for r in returned_to_institution(reports)
-    ]
-    # Only plans with a due quarter not handed in can be overdue: the database leaves out
-    # the complete ones, which are most of a ministry's years.
-    unfinished = list(
-        Plan.objects.filter(ministry__in=ministries, deadline_days__isnull=False)
-        .annotate(handed_in=_handed_in_due_reports(), due=Length("reporting_quarters"))
-        .filter(handed_in__lt=F("due"))
-        .select_related("institution")
-    )
-    their_reports = {
-        (r.plan_id, r.quarter): r
-        for r in QuarterReport.objects.filter(plan__in=[p.pk for p in unfinished]).only(
-            "plan_id", "quarter", "state", "review_comment"
-        )
-    }
-    overdue = [
-        _home_quarter(plan, quarter, their_reports.get((plan.pk, quarter)), today)
-        for plan in unfinished
-        for quarter in plan.quarters
-        if plan.is_overdue(quarter, their_reports.get((plan.pk, quarter)), today)
-    ]
-    # A returned quarter is listed with the returned ones, its deadline beside it.
-    overdue = [item for item in overdue if item.state != ReportState.RETURNED]
-    overdue.sort(key=lambda q: (q.deadline, q.plan.institution.name))
-    return ReviewerTodo(waiting, returned, overdue, ministries)
 
 
 def todo_counts(user, today=None) -> TodoCounts:

@@ -254,6 +254,22 @@ def test_reviewer_sees_waiting_oldest_first_then_returned_and_overdue(
     assert response.context["reporter"] is None
 
 
+def test_each_reviewer_list_shows_its_oldest_and_counts_them_all(client, scenario, carol, frozen):
+    todo_list = reviewer_todo(carol, limit=2)
+    assert [(q.plan.institution.short_name, q.quarter) for q in todo_list.waiting] == [
+        ("ZZ", 2), ("AA", 1),
+    ]  # fmt: skip
+    assert (todo_list.waiting_count, todo_list.returned_count, todo_list.overdue_count) == (3, 1, 4)
+    assert [(q.plan.institution.short_name, q.quarter) for q in todo_list.overdue] == [
+        ("ZZ", 1), ("TS", 2),
+    ]  # fmt: skip
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("goals.views.plans.LIST_LIMIT", 2)
+        html = home(client, carol).content.decode()
+    assert "Viser de ældste 2 af 3." in html and "Viser de ældste 2 af 4." in html
+    assert "3 venter på godkendelse" in html
+
+
 def test_a_reviewer_of_another_ministry_sees_none_of_it(client, scenario, dave, frozen):
     reviewer = home(client, dave).context["reviewer"]
     assert (reviewer.waiting, reviewer.returned, reviewer.overdue) == ([], [], [])

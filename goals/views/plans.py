@@ -4,7 +4,7 @@ from goals.permissions import plan_access
 from goals.selectors import TodoCounts, goal_history, reporter_todo, reviewer_todo
 
 # The most quarters a list of the reviewer's home page shows; its heading counts them all.
-LIST_LIMIT = 25
+LIST_LIMIT = 20
 
 
 def home(request):
@@ -14,7 +14,7 @@ def home(request):
     if not user.is_authenticated:
         return render(request, "goals/home.html", {})
     reporter = reporter_todo(user)
-    reviewer = reviewer_todo(user)
+    reviewer = reviewer_todo(user, limit=LIST_LIMIT)
     return render(
         request,
         "goals/home.html",
