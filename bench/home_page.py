@@ -5,7 +5,8 @@ the last five years up to this one; earlier years complete, this year reported u
 quarter that has ended, with the mix of states a deadline day has (goals/generate.py). The
 reviewer's home page lists every quarter waiting for approval, returned or overdue across
 them; the reporter's lists one institution's five plans with what each open quarter lacks.
-A plain page (the anonymous home page) also carries the header.
+The plan page shows what the header's count costs a page that is not the home page (the
+plan page's own target is in bench/dashboards.py).
 
 Run: SECRET_KEY=bench .venv/bin/python bench/home_page.py [repeats]
 Uses a throwaway test database (SQLite in memory unless DATABASE_URL is set) and Django's
@@ -79,10 +80,8 @@ def measure(repeats):
         median, p95 = timed(repeats, lambda c=page_client, u=url: c.get(u))
         trivial = trivial or median
         ratio = median / trivial
-        flag = "  over target" if ratio > TARGET_RATIO else ""
-        print(
-            f"{name:36} {median:10.1f} {p95:8.1f} {ratio:9.1f} {len(queries):8d} {size:6d}{flag}"
-        )
+        flag = "  over target" if name.startswith("home") and ratio > TARGET_RATIO else ""
+        print(f"{name:36} {median:10.1f} {p95:8.1f} {ratio:9.1f} {len(queries):8d} {size:6d}{flag}")
 
 
 if __name__ == "__main__":
