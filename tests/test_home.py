@@ -372,3 +372,34 @@ def test_the_reviewers_home_page_costs_the_same_for_3_and_30_institutions(client
 def test_the_dates_are_the_ones_frozen(frozen):
     # The scenario's days left above rest on this.
     assert timezone.localdate() == datetime.date(2024, 10, 20)
+
+
+# --- one rule with the quarter page ------------------------------------------------------
+
+
+@pytest.mark.parametrize("quarter", [1, 2, 3, 4])
+def test_the_home_page_counts_what_the_quarter_page_lists(fig, rita, quarter):
+    """The tests' own plan has a survey due in Q3 only, a requirement in two parts and a
+    goal due by one requirement: the home page finds the same due items as the quarter page."""
+    from goals.selectors import quarter_rows
+
+    report = QuarterReport.objects.create(plan=fig, quarter=quarter, state=ReportState.DRAFT)
+    goal_rows = [row for _section, rows in quarter_rows(fig, quarter) for row in rows]
+    # Fill in every other requirement (or part) and give the first goal a status.
+    leaves = [leaf for row in goal_rows for r in row.requirements for leaf in (r.parts or [r])]
+    for index, leaf in enumerate(leaves[::2]):
+        StatusEntry.objects.create(report=report, goal=leaf.requirement.goal,
+                                   requirement=leaf.requirement, result_value=index,
+                                   result_text="Tekst")  # fmt: skip
+    StatusEntry.objects.create(report=report, goal=goal_rows[0].goal, status="green")
+
+    goal_rows = [row for _section, rows in quarter_rows(fig, quarter) for row in rows]
+    leaves = [leaf for row in goal_rows for r in row.requirements for leaf in (r.parts or [r])]
+    expected = quarter_progress(
+        [(leaf.requirement, leaf.entry) for leaf in leaves], [row.entry for row in goal_rows]
+    )
+    with time_machine.travel(datetime.datetime(2025, 11, 1, tzinfo=datetime.UTC), tick=False):
+        [row] = reporter_todo(rita).plans
+    found = {q.quarter: q.progress for q in row.quarters}[quarter]
+    assert found == expected
+    assert 0 < found.requirements_filled < found.requirements
