@@ -209,9 +209,18 @@ def _home_quarter(plan, quarter, report, today):
     )
 
 
-def _reported_quarters(plan, reports):
-    """The quarters a plan is followed up in, and any other that has a report all the same."""
-    return sorted(set(plan.quarters) | {q for (pk, q) in reports if pk == plan.pk})
+def _reported_quarters(plan, reported):
+    """The quarters a plan is followed up in, and any other that has a report all the same
+    (`reported` maps a plan id to the quarters with a report)."""
+    return sorted(set(plan.quarters) | reported.get(plan.pk, set()))
+
+
+def _by_plan(keys):
+    """(plan id, quarter) keys as plan id -> the set of its quarters."""
+    found = {}
+    for plan_id, quarter in keys:
+        found.setdefault(plan_id, set()).add(quarter)
+    return found
 
 
 def _reporter_plans(user):
@@ -236,11 +245,12 @@ def reporter_todo(user, today=None) -> ReporterTodo:
             "reviewed_by"
         )
     }
+    reported = _by_plan(reports)
     current, older = [], []
     for plan in plans:
         quarters = [
             _home_quarter(plan, q, reports.get((plan.pk, q)), today)
-            for q in _reported_quarters(plan, reports)
+            for q in _reported_quarters(plan, reported)
         ]
         row = HomePlan(plan, quarters)
         (current if plan.year >= today.year or row.is_open else older).append(row)
@@ -377,7 +387,6 @@ def _overdue(ministries, today, limit):
             unfinished,
             ministry__in=ministries,
             deadline_days__isnull=False,
-            year__lte=today.year,
         ).values_list("pk", "year", "reporting_quarters", "deadline_days")
     ]
     states = {
@@ -451,10 +460,11 @@ def todo_counts(user, today=None) -> TodoCounts:
                 plan__in=[p.pk for p in plans]
             ).values_list("plan_id", "quarter", "state")
         }
+        reported = _by_plan(states)
         counts.reporter = sum(
             1
             for plan in plans
-            for quarter in _reported_quarters(plan, states)
+            for quarter in _reported_quarters(plan, reported)
             if waits_for_reporter(plan, quarter, states.get((plan.pk, quarter)), today)
         )
     if Membership.Role.REVIEWER in roles or user.is_superuser:
