@@ -196,16 +196,17 @@ def waits_for_reporter(plan, quarter, state, today):
     return plan.quarter_end(quarter) < today
 
 
-def _home_quarter(plan, quarter, report, today):
+def _home_quarter(plan, quarter, report, today, *, state=None, overdue=None):
+    """A HomeQuarter; `state` and `overdue` when they are known already, without the report."""
     deadline = plan.deadline_for(quarter)
     return HomeQuarter(
         plan=plan,
         quarter=quarter,
-        state=report.state if report else NOT_STARTED,
+        state=state or (report.state if report else NOT_STARTED),
         report=report,
         deadline=deadline,
         days_left=(deadline - today).days if deadline else None,
-        overdue=plan.is_overdue(quarter, report, today),
+        overdue=plan.is_overdue(quarter, report, today) if overdue is None else overdue,
     )
 
 
@@ -402,19 +403,13 @@ def _overdue(ministries, today, limit):
             if state != ReportState.RETURNED and plan.is_overdue(
                 quarter, state and _StateOnly(state), today
             ):
-                found.append((plan.deadline_for(quarter), plan.pk, quarter))
-    found.sort()
+                found.append((plan.deadline_for(quarter), plan.pk, quarter, state))
+    found.sort(key=lambda row: row[:3])
     shown = found[:limit]
-    full = Plan.objects.select_related("institution").in_bulk({pk for _d, pk, _q in shown})
-    reports = {
-        (r.plan_id, r.quarter): r
-        for r in QuarterReport.objects.filter(plan__in=list(full)).only(
-            "plan_id", "quarter", "state"
-        )
-    }
+    full = Plan.objects.select_related("institution").in_bulk({row[1] for row in shown})
     items = [
-        _home_quarter(full[pk], quarter, reports.get((pk, quarter)), today)
-        for _deadline, pk, quarter in shown
+        _home_quarter(full[pk], quarter, None, today, state=state, overdue=True)
+        for _deadline, pk, quarter, state in shown
     ]
     items.sort(key=lambda item: (item.deadline, item.plan.institution.name))
     return items, len(found)
