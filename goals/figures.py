@@ -477,3 +477,58 @@ def year_to_date(requirement, entries, quarter):
                 target_short(requirement, figure.target),
             )
     return None
+
+
+# --- what a quarter still lacks ------------------------------------------------------------
+
+
+def is_filled(requirement, entry):
+    """Whether a requirement (or part) due in a quarter has what the quarter asks of it: a
+    figure where it takes a number, else a text or a status. `entry` may be None."""
+    if entry is None:
+        return False
+    if takes_number(requirement):
+        return entry.result_value is not None
+    return bool(entry.result_text.strip() or entry.status)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a quarter's follow-up is: its due requirements (and parts) with what they
+    need, and its due goals with a status ("12 af 21 krav udfyldt", "7 af 21 krav mangler
+    tal"). One rule for the home page and the quarter page (`quarter_progress`)."""
+
+    requirements: int
+    requirements_filled: int
+    goals: int
+    goals_with_status: int
+
+    @property
+    def requirements_missing(self):
+        return self.requirements - self.requirements_filled
+
+    @property
+    def goals_missing(self):
+        return self.goals - self.goals_with_status
+
+    @property
+    def complete(self):
+        return not (self.requirements_missing or self.goals_missing)
+
+
+def quarter_progress(requirement_entries, goal_entries):
+    """A quarter's Progress from what is due in it.
+
+    `requirement_entries`: (requirement or part, its entry or None) of every requirement due
+    in the quarter, a requirement measured in parts by its parts instead of itself;
+    `goal_entries`: the goal-level entry (or None) of every goal due in the quarter, which
+    needs a status before the quarter can be submitted.
+    """
+    requirement_entries = list(requirement_entries)
+    goal_entries = list(goal_entries)
+    return Progress(
+        requirements=len(requirement_entries),
+        requirements_filled=sum(1 for r, e in requirement_entries if is_filled(r, e)),
+        goals=len(goal_entries),
+        goals_with_status=sum(1 for e in goal_entries if e is not None and e.status),
+    )

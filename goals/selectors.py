@@ -4,9 +4,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
+from typing import NamedTuple
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from goals import notifications
 from goals.figures import (
@@ -14,6 +18,7 @@ from goals.figures import (
     figure_text,
     is_running_total,
     parts_of,
+    quarter_progress,
     takes_number,
     target_text,
     total_before,
@@ -26,14 +31,18 @@ from goals.models import (
     QUARTERS,
     FigureKind,
     Fulfilment,
+    Goal,
     GoalVerdict,
     HistoryRecord,
+    Membership,
+    Ministry,
     Plan,
     QuarterReport,
     ReportState,
     Requirement,
     RequirementVerdict,
     StatusEntry,
+    quarter_end,
 )
 from goals.scoring import goal_scores, plan_degree, rule_verdict, worst_status
 
@@ -46,6 +55,423 @@ def plans_for(user):
         .annotate(goal_count=Count("goals", distinct=True))
         .order_by("-year", "institution__name")
     )
+
+
+# --- the home page -------------------------------------------------------------------------
+
+# A quarter of a plan without a report yet.
+NOT_STARTED = "not_started"
+HANDED_IN = (ReportState.SUBMITTED, ReportState.APPROVED)
+
+
+def quarter_state_label(state):
+    """A quarter's state in words: "Ikke påbegyndt" without a report, else the report's."""
+    return _("Ikke påbegyndt") if state == NOT_STARTED else ReportState(state).label
+
+
+def waiting_for_department(reports):
+    """Of `reports`, the quarters that wait for the department: submitted, neither approved
+    nor returned yet, oldest submission first. The reviewer's home page, the header's count
+    and "Kræver opmærksomhed" all take them from here.
+
+    `reports` is a queryset (a queryset is returned) or QuarterReports already read (a list).
+    """
+    if isinstance(reports, QuerySet):
+        return reports.filter(state=ReportState.SUBMITTED).order_by("submitted_at", "pk")
+    return sorted(
+        (r for r in reports if r.state == ReportState.SUBMITTED),
+        key=lambda r: (r.submitted_at is None, r.submitted_at or 0, r.pk),
+    )
+
+
+def returned_to_institution(reports):
+    """Of `reports`, the quarters returned to their institution and not resubmitted yet."""
+    return reports.filter(state=ReportState.RETURNED).order_by("reviewed_at", "pk")
+
+
+@dataclass(slots=True)
+class HomeQuarter:
+    """A quarter of a plan on the home page: its state, its deadline and, while it is open,
+    how far it is filled in."""
+
+    plan: Plan
+    quarter: int
+    state: str  # a ReportState value, or NOT_STARTED
+    report: QuarterReport | None
+    deadline: object  # a date, or None when the plan sets no deadline
+    days_left: int | None  # to the deadline; negative once it has passed
+    overdue: bool
+    progress: object = None  # goals.figures.Progress of an open quarter, else None
+    waits: bool = False  # it waits for the institution (`waits_for_reporter`)
+
+    @property
+    def state_label(self):
+        return quarter_state_label(self.state)
+
+    @property
+    def is_open(self):
+        return self.state not in HANDED_IN
+
+    @property
+    def days_overdue(self):
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+    @property
+    def days_text(self):
+        """The deadline as the days left to it, or past it: "om 5 dage", "3 dage over fristen"."""
+        if self.days_left is None:
+            return ""
+        if self.days_left == 0:
+            return _("fristen er i dag")
+        if self.days_left > 0:
+            return ngettext("om %(days)d dag", "om %(days)d dage", self.days_left) % {
+                "days": self.days_left
+            }
+        return ngettext(
+            "%(days)d dag over fristen", "%(days)d dage over fristen", self.days_overdue
+        ) % {"days": self.days_overdue}
+
+    @property
+    def url(self):
+        return reverse(
+            "goals:quarter", args=[self.plan.institution.short_name, self.plan.year, self.quarter]
+        )
+
+
+@dataclass(slots=True)
+class HomePlan:
+    """One of a reporter's plans with each of its quarters."""
+
+    plan: Plan
+    quarters: list  # HomeQuarter, in quarter order
+
+    @property
+    def is_open(self):
+        return any(q.is_open for q in self.quarters)
+
+
+@dataclass(slots=True)
+class ReporterTodo:
+    """What waits for an institution's reporter: returned quarters first, then each current
+    plan's quarters; plans of earlier years with nothing left to do as links only."""
+
+    returned: list  # HomeQuarter sent back by the department, oldest deadline first
+    plans: list  # HomePlan of this year's plans and of any still open
+    older: list  # Plan of earlier years, every quarter handed in
+    count: int  # the quarters waiting for the reporter (`waits_for_reporter`)
+
+
+@dataclass(slots=True)
+class ReviewerTodo:
+    """What waits for a ministry's department: quarters to approve, and those it waits for."""
+
+    # Each list holds its oldest `limit` quarters; its count says how many there are in all.
+    waiting: list  # HomeQuarter submitted, oldest submission first
+    returned: list  # HomeQuarter returned, awaiting resubmission, oldest return first
+    overdue: list  # HomeQuarter past its deadline and not handed in, oldest deadline first
+    ministries: list  # the Ministry rows the lists cover
+    waiting_count: int = 0
+    returned_count: int = 0
+    overdue_count: int = 0
+
+    @property
+    def count(self):
+        return self.waiting_count
+
+
+@dataclass(slots=True)
+class TodoCounts:
+    """The page header's counts: what waits for the user as a reporter and as a reviewer."""
+
+    reporter: int = 0
+    reviewer: int = 0
+
+    @property
+    def total(self):
+        return self.reporter + self.reviewer
+
+
+def waits_for_reporter(plan, quarter, state, today):
+    """Whether a quarter waits for its institution: returned by the department, or a quarter
+    the plan is followed up in that has ended and is not handed in."""
+    if state == ReportState.RETURNED:
+        return True
+    if state in HANDED_IN or str(quarter) not in plan.reporting_quarters:
+        return False
+    return plan.quarter_end(quarter) < today
+
+
+def _home_quarter(plan, quarter, report, today, *, state=None, overdue=None):
+    """A HomeQuarter; `state` and `overdue` when they are known already, without the report."""
+    deadline = plan.deadline_for(quarter)
+    return HomeQuarter(
+        plan=plan,
+        quarter=quarter,
+        state=state or (report.state if report else NOT_STARTED),
+        report=report,
+        deadline=deadline,
+        days_left=(deadline - today).days if deadline else None,
+        overdue=plan.is_overdue(quarter, report, today) if overdue is None else overdue,
+    )
+
+
+def _reported_quarters(plan, reported):
+    """The quarters a plan is followed up in, and any other that has a report all the same
+    (`reported` maps a plan id to the quarters with a report)."""
+    return sorted(set(plan.quarters) | reported.get(plan.pk, set()))
+
+
+def _by_plan(keys):
+    """(plan id, quarter) keys as plan id -> the set of its quarters."""
+    found = {}
+    for plan_id, quarter in keys:
+        found.setdefault(plan_id, set()).add(quarter)
+    return found
+
+
+def _reporter_plans(user):
+    institutions = Membership.objects.filter(user=user, role=Membership.Role.REPORTER).values(
+        "institution"
+    )
+    return list(
+        Plan.objects.filter(institution__in=institutions)
+        .select_related("institution")
+        .order_by("-year", "institution__name")
+    )
+
+
+def reporter_todo(user, today=None) -> ReporterTodo:
+    """The reporter's home page: every plan of the user's institutions, in a fixed number of
+    queries whatever their number."""
+    today = today or timezone.localdate()
+    plans = _reporter_plans(user)
+    reports = {
+        (r.plan_id, r.quarter): r
+        for r in QuarterReport.objects.filter(plan__in=[p.pk for p in plans]).select_related(
+            "reviewed_by"
+        )
+    }
+    reported = _by_plan(reports)
+    current, older = [], []
+    for plan in plans:
+        quarters = [
+            _home_quarter(plan, q, reports.get((plan.pk, q)), today)
+            for q in _reported_quarters(plan, reported)
+        ]
+        row = HomePlan(plan, quarters)
+        (current if plan.year >= today.year or row.is_open else older).append(row)
+    _add_progress([q for row in current for q in row.quarters if q.is_open])
+    returned = [q for row in current for q in row.quarters if q.state == ReportState.RETURNED]
+    returned.sort(key=lambda q: (q.deadline is None, q.deadline or today, q.plan.pk))
+    for row in current:
+        for item in row.quarters:
+            item.waits = waits_for_reporter(item.plan, item.quarter, item.state, today)
+    count = sum(1 for row in current for item in row.quarters if item.waits)
+    return ReporterTodo(returned, current, [row.plan for row in older], count)
+
+
+class _Entry(NamedTuple):
+    result_value: object
+    result_text: str
+    status: str
+
+
+class _Requirement(NamedTuple):
+    pk: int
+    goal_id: int
+    part_of_id: int | None
+    measure: str
+    reporting_quarters: str
+
+
+def _add_progress(items):
+    """Set each open HomeQuarter's Progress, for all of them in three queries.
+
+    What is due follows the quarter page (`quarter_rows`): a requirement by its own quarters
+    or its goal's, a requirement measured in parts by its parts, a goal when it or one of its
+    requirements is due.
+    """
+    if not items:
+        return
+    plan_ids = {item.plan.pk for item in items}
+    goals = {}
+    for pk, plan_id, quarters in (
+        Goal.objects.filter(plan__in=plan_ids)
+        .order_by("order", "pk")
+        .values_list("pk", "plan_id", "reporting_quarters")
+    ):
+        goals[pk] = (plan_id, quarters)
+    top, parts = {}, {}
+    for row in (
+        Requirement.objects.filter(goal__plan__in=plan_ids)
+        .order_by("order", "pk")
+        .values_list("pk", "goal_id", "part_of_id", "measure", "reporting_quarters")
+    ):
+        requirement = _Requirement(*row)
+        if requirement.part_of_id is None:
+            top.setdefault(requirement.goal_id, []).append(requirement)
+        else:
+            parts.setdefault(requirement.part_of_id, []).append(requirement)
+    report_ids = [item.report.pk for item in items if item.report is not None]
+    entries = {
+        (report_id, goal_id, requirement_id): _Entry(value, text, status)
+        for report_id, goal_id, requirement_id, value, text, status in StatusEntry.objects.filter(
+            report__in=report_ids
+        ).values_list(
+            "report_id", "goal_id", "requirement_id", "result_value", "result_text", "status"
+        )  # fmt: skip
+    }
+    goals_by_plan = {}
+    for pk, (plan_id, quarters) in goals.items():
+        goals_by_plan.setdefault(plan_id, []).append((pk, quarters))
+    for item in items:
+        report_id = item.report.pk if item.report else None
+        quarter = str(item.quarter)
+        due_requirements, due_goals = [], []
+        for goal_id, goal_quarters in goals_by_plan.get(item.plan.pk, []):
+            due = [
+                r
+                for r in top.get(goal_id, [])
+                if quarter in (r.reporting_quarters or goal_quarters)
+            ]
+            if not (quarter in goal_quarters or due):
+                continue
+            due_goals.append(entries.get((report_id, goal_id, None)))
+            for requirement in due:
+                leaves = (
+                    parts.get(requirement.pk, [])
+                    if requirement.measure == Requirement.Measure.PARTS
+                    else [requirement]
+                )
+                due_requirements += [
+                    (leaf, entries.get((report_id, goal_id, leaf.pk))) for leaf in leaves
+                ]
+        item.progress = quarter_progress(due_requirements, due_goals)
+
+
+class _PlanDates(NamedTuple):
+    """What `Plan.is_overdue` needs of a plan, read as a plain row: a ministry has
+    a thousand plans, and the home page needs only the few that are overdue in full."""
+
+    pk: int
+    year: int
+    reporting_quarters: str
+    deadline_days: int | None
+
+    quarters = Plan.quarters
+    quarter_end = Plan.quarter_end
+    deadline_for = Plan.deadline_for
+    is_overdue = Plan.is_overdue
+
+
+class _StateOnly(NamedTuple):
+    state: str
+
+
+def _not_handed_in(quarter, ministries):
+    handed_in = QuarterReport.objects.filter(
+        plan__ministry__in=ministries, quarter=quarter, state__in=HANDED_IN
+    )
+    return ~Q(pk__in=handed_in.values("plan_id"))
+
+
+def _overdue(ministries, today, limit):
+    """The ministries' overdue quarters, oldest deadline first: (the first `limit` as
+    HomeQuarters, how many there are). A returned quarter is left to the returned list."""
+    # Only a plan with a quarter it is followed up in, that has ended and is not handed in
+    # can be overdue: the database leaves out the others, which are most of the years.
+    unfinished = Q()
+    for quarter in QUARTERS:
+        ended = Q(year__lt=today.year)
+        if quarter_end(today.year, quarter) < today:
+            ended |= Q(year=today.year)
+        due = Q(reporting_quarters__contains=str(quarter))
+        unfinished |= ended & due & _not_handed_in(quarter, ministries)
+    plans = [
+        _PlanDates(*row)
+        for row in Plan.objects.filter(
+            unfinished,
+            ministry__in=ministries,
+            deadline_days__isnull=False,
+        ).values_list("pk", "year", "reporting_quarters", "deadline_days")
+    ]
+    states = {
+        (plan_id, quarter): state
+        for plan_id, quarter, state in QuarterReport.objects.filter(
+            plan__in=[p.pk for p in plans]
+        ).values_list("plan_id", "quarter", "state")
+    }
+    found = []
+    for plan in plans:
+        for quarter in plan.quarters:
+            state = states.get((plan.pk, quarter))
+            if state != ReportState.RETURNED and plan.is_overdue(
+                quarter, state and _StateOnly(state), today
+            ):
+                found.append((plan.deadline_for(quarter), plan.pk, quarter, state))
+    found.sort(key=lambda row: row[:3])
+    shown = found[:limit]
+    full = Plan.objects.select_related("institution").in_bulk({row[1] for row in shown})
+    items = [
+        _home_quarter(full[pk], quarter, None, today, state=state, overdue=True)
+        for _deadline, pk, quarter, state in shown
+    ]
+    items.sort(key=lambda item: (item.deadline, item.plan.institution.name))
+    return items, len(found)
+
+
+def reviewer_todo(user, today=None, limit=None) -> ReviewerTodo:
+    """The reviewer's home page over every ministry the user reviews (all for an
+    administrator), each list its oldest `limit` quarters (all when None) and its count, in
+    a fixed number of queries whatever the number of institutions."""
+    today = today or timezone.localdate()
+    ministries = list(Ministry.objects.reviewed_by(user).order_by("name"))
+    if not ministries:
+        return ReviewerTodo([], [], [], [])
+    reports = QuarterReport.objects.filter(plan__ministry__in=ministries)
+    lists = {}
+    for name, pick, people in (
+        ("waiting", waiting_for_department, "submitted_by"),
+        ("returned", returned_to_institution, "reviewed_by"),
+    ):
+        picked = pick(reports)
+        shown = picked.select_related("plan__institution", people)[:limit]
+        lists[name] = [_home_quarter(r.plan, r.quarter, r, today) for r in shown]
+        lists[f"{name}_count"] = len(lists[name]) if limit is None else picked.count()
+    overdue, overdue_count = _overdue(ministries, today, limit)
+    return ReviewerTodo(
+        overdue=overdue, overdue_count=overdue_count, ministries=ministries, **lists
+    )
+
+
+def todo_counts(user, today=None) -> TodoCounts:
+    """What the page header counts for the user, in at most four queries: the quarters
+    waiting for them as a reporter (as `ReporterTodo.count`) and as a reviewer."""
+    if not user.is_authenticated:
+        return TodoCounts()
+    today = today or timezone.localdate()
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    counts = TodoCounts()
+    if Membership.Role.REPORTER in roles:
+        plans = _reporter_plans(user)
+        states = {
+            (plan_id, quarter): state
+            for plan_id, quarter, state in QuarterReport.objects.filter(
+                plan__in=[p.pk for p in plans]
+            ).values_list("plan_id", "quarter", "state")
+        }
+        reported = _by_plan(states)
+        counts.reporter = sum(
+            1
+            for plan in plans
+            for quarter in _reported_quarters(plan, reported)
+            if waits_for_reporter(plan, quarter, states.get((plan.pk, quarter)), today)
+        )
+    if Membership.Role.REVIEWER in roles or user.is_superuser:
+        counts.reviewer = waiting_for_department(
+            QuarterReport.objects.filter(plan__ministry__in=Ministry.objects.reviewed_by(user))
+        ).count()
+    return counts
 
 
 def group_by_section(items, section_of=lambda goal: goal.section):

@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "reporting.context_processors.dashboards",
+                "goals.context_processors.todo",
             ],
         },
     },

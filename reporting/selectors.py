@@ -30,7 +30,12 @@ from goals.models import (
     StatusEntry,
 )
 from goals.scoring import Degree, plan_degree
-from goals.selectors import entries_by_quarter, quarter_cells, requirements_prefetch
+from goals.selectors import (
+    entries_by_quarter,
+    quarter_cells,
+    requirements_prefetch,
+    waiting_for_department,
+)
 
 STATUSES = (Status.GREEN, Status.YELLOW, Status.RED)
 
@@ -374,7 +379,8 @@ def attention_page(ids):
 
 @dataclass
 class ReportAlert:
-    """A report the department should look at: overdue, or returned and not yet resubmitted."""
+    """A report the department should look at: waiting for its approval, overdue, or
+    returned and not yet resubmitted."""
 
     plan: Plan
     quarter: int
@@ -382,29 +388,46 @@ class ReportAlert:
     overdue: bool
     deadline: object
     comment: str = ""
+    submitted_at: object = None
 
     @property
     def state_label(self):
         return STATE_LABELS[self.state]
 
+    @property
+    def waiting(self):
+        """Whether it waits for the department (`goals.selectors.waiting_for_department`)."""
+        return self.state == ReportState.SUBMITTED
+
 
 def attention_reports(ministry, year, today=None):
-    """Every overdue or returned report of the ministry's plans for the year, oldest first."""
+    """The ministry's reports for the year that need someone: those waiting for approval
+    first, oldest submission first; then every overdue or returned one, by quarter."""
     today = today or timezone.localdate()
-    plans = list(
-        Plan.objects.filter(ministry=ministry, year=year)
+    plans = {
+        plan.pk: plan
+        for plan in Plan.objects.filter(ministry=ministry, year=year)
         .select_related("institution")
         .order_by("institution__name")
-    )
-    reports = {
-        (r.plan_id, r.quarter): r
-        for r in QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year).only(
-            "plan_id", "quarter", "state", "review_comment"
-        )
     }
-    alerts = []
+    in_year = QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year).only(
+        "plan_id", "quarter", "state", "review_comment", "submitted_at"
+    )
+    reports = {(r.plan_id, r.quarter): r for r in in_year}
+    alerts = [
+        ReportAlert(
+            plan=plans[r.plan_id],
+            quarter=r.quarter,
+            state=r.state,
+            overdue=False,
+            deadline=plans[r.plan_id].deadline_for(r.quarter),
+            submitted_at=r.submitted_at,
+        )
+        for r in waiting_for_department(reports.values())
+        if r.plan_id in plans
+    ]
     for quarter in QUARTERS:
-        for plan in plans:
+        for plan in plans.values():
             report = reports.get((plan.pk, quarter))
             overdue = plan.is_overdue(quarter, report, today)
             returned = report is not None and report.state == ReportState.RETURNED

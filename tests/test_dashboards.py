@@ -310,10 +310,11 @@ def test_attention_filters_by_status_and_kind(client, scenario, reviewer):
     ]
 
 
-def test_attention_lists_overdue_and_returned_reports(client, scenario, reviewer):
+def test_attention_lists_waiting_overdue_and_returned_reports(client, scenario, reviewer):
     alerts = page(client, "attention", "?aar=2024").context["reports"]
     found = {(a.plan.institution.short_name, a.quarter, a.state, a.overdue) for a in alerts}
     assert found == {
+        ("AA", 2, "submitted", False),
         ("AA", 3, "missing", True), ("AA", 4, "missing", True),
         ("BB", 1, "returned", True), ("BB", 2, "draft", True),
         ("BB", 3, "missing", True), ("BB", 4, "missing", True),

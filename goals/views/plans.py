@@ -1,12 +1,31 @@
 from django.shortcuts import get_object_or_404, render
 
 from goals.permissions import plan_access
-from goals.selectors import goal_history, plans_for
+from goals.selectors import TodoCounts, goal_history, reporter_todo, reviewer_todo
+
+# The most quarters a list of the reviewer's home page shows; its heading counts them all.
+LIST_LIMIT = 20
 
 
 def home(request):
-    plans = plans_for(request.user) if request.user.is_authenticated else []
-    return render(request, "goals/home.html", {"plans": plans})
+    """The user's to-do list: as a reporter, their plans' quarters; as a reviewer, the
+    quarters waiting for the department; both for a user with both roles."""
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "goals/home.html", {})
+    reporter = reporter_todo(user)
+    reviewer = reviewer_todo(user, limit=LIST_LIMIT)
+    return render(
+        request,
+        "goals/home.html",
+        {
+            "reporter": reporter if reporter.plans or reporter.older else None,
+            "reviewer": reviewer if reviewer.ministries else None,
+            # The header's counts, from the lists on the page rather than read again.
+            "todo": TodoCounts(reporter=reporter.count, reviewer=reviewer.count),
+            "limit": LIST_LIMIT,
+        },
+    )
 
 
 @plan_access()
