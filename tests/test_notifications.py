@@ -150,12 +150,12 @@ def test_returns_and_approvals_reach_a_reporter_who_turned_reminders_off(
 def test_withdrawal_tells_the_reviewers(
     people, plan, immediate, django_capture_on_commit_callbacks
 ):
-    # The REVIEW part's withdraw service announces WITHDRAWN through the same call.
     report = submit(plan, people["alice"])
     flush()
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.announce(report=report, event=notifications.WITHDRAWN, user=people["alice"])
+        services.withdraw_quarter(report=report, user=people["alice"])
     assert recipients() == ["carol@example.invalid"]
+    assert mail.outbox[0].subject == "TS 2024: indsendelsen af 2. kvartal er trukket tilbage"
     assert "Alice Andersen har trukket indsendelsen af 2. kvartal tilbage" in mail.outbox[0].body
 
 
