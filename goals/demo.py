@@ -46,6 +46,8 @@ USERS = [
     ("adst", "Claus Henrik Larsen", Membership.Role.REPORTER, "ADST"),
     ("adst-medarbejder", "Mette Madsen", Membership.Role.REPORTER, "ADST"),
     ("be", "Peter Østergaard", Membership.Role.REPORTER, "BE"),
+    # A director of this year's plan: the home page's deadlines and the reminders are live.
+    ("sds", "Signe Dahl", Membership.Role.REPORTER, "SDS"),
     ("skm-departement", "Sofie Kjær", Membership.Role.REVIEWER, "SKM"),
     ("ism-departement", "Ibrahim Said", Membership.Role.REVIEWER, "ISM"),
     ("ekm-departement", "Eva Krogh", Membership.Role.REVIEWER, "EKM"),
