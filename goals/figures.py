@@ -18,6 +18,7 @@ Every page, report, workbook and the year end read figures through here, so that
 means the same everywhere.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -354,6 +355,37 @@ def parts_of(requirement):
     if requirement.measure == Measure.PARTS:
         return list(requirement.parts.all())
     return [requirement]
+
+
+def is_filled(requirement, entry_of) -> bool:
+    """Whether a requirement has what a quarter asks of it: its number where it is measured
+    by one (for a running total the quarter's amount or the total so far), else its text or
+    a status; a requirement in parts when every part has. The quarter page's progress ("12 af
+    21 krav udfyldt") and the home page's "7 af 21 krav mangler tal" both count by this.
+
+    `entry_of(piece)` gives the StatusEntry (or a mapping of field name to value, such as
+    what was typed) of the requirement or of one of its parts, or None.
+    """
+    return all(_piece_filled(piece, entry_of(piece)) for piece in parts_of(requirement))
+
+
+def _piece_filled(requirement, values):
+    if values is None:
+        return False
+    if isinstance(values, Mapping):
+        get = values.get
+    else:
+
+        def get(name):
+            return getattr(values, name, None)
+
+    def given(name):
+        value = get(name)
+        return value is not None and str(value).strip() != ""
+
+    if takes_number(requirement):
+        return given("result_value") or given("ytd_value")
+    return given("result_text") or given("status")
 
 
 @dataclass(frozen=True, slots=True)

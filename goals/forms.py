@@ -374,49 +374,17 @@ class EntryForm(forms.Form):
     def anchor(self):
         return f"row-{self.prefix}"
 
-
-def quarter_forms(plan, quarter, rows, data=None, submitting=False):
-    """One form per goal and per due requirement (per part, where it has parts), kept on the
-    page's rows; returns them all, each goal's requirements' before the goal's own."""
-    found = []
-
-    def form_for(goal, row, **extra):
-        return EntryForm(
-            data,
-            goal=goal,
-            plan=plan,
-            quarter=quarter,
-            submitting=submitting,
-            entry=row.entry,
-            **extra,
-        )
-
-    for _section, goal_rows in rows:
-        for goal_row in goal_rows:
-            goal = goal_row.goal
-            requirement_forms = []
-            for row in goal_row.requirements:
-                pieces = row.parts or [row]
-                for piece in pieces:
-                    piece.form = form_for(
-                        goal,
-                        piece,
-                        requirement=piece.requirement,
-                        previous_total=piece.previous_total,
-                    )
-                requirement_forms.append([piece.form for piece in pieces])
-            goal_row.form = form_for(
-                goal, goal_row, requirement_forms=requirement_forms, carried=goal_row.carried
-            )
-            found += goal_row.forms
-    return found
+    @property
+    def typed(self):
+        """The row's fields as posted, by name: what the user typed, read or not."""
+        return {name: self.data.get(self.add_prefix(name), "") for name in self.fields}
 
 
 class YearEndForm(forms.Form):
     """The year-end verdicts of a plan: each requirement met or not, each goal's final verdict.
 
     Fields are made per requirement (`met_<id>`) and goal (`verdict_<id>`, `reason_<id>`) of
-    the page's rows (goals.selectors.year_end_rows); a requirement's starts from its pre-fill.
+    the page's rows (goals.selectors.year_end); a requirement's starts from its pre-fill.
     After validation `rule_verdicts` maps a goal id to the verdict its fulfilment rule gives.
     """
 

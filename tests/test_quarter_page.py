@@ -332,3 +332,19 @@ def test_quarter_page_query_count_does_not_grow_with_goals(
     with django_assert_max_num_queries(14):
         response = client.get(url(plan))
     assert response.status_code == 200
+
+
+def test_the_page_gets_its_rows_with_their_forms_from_one_builder(plan, goal, threshold):
+    import dataclasses
+
+    from goals.selectors import QuarterGoalRow, QuarterRequirementRow, build_quarter
+
+    page = build_quarter(plan, 2, {f"r{threshold.pk}-result_value": "96"})
+    (row,) = page.rows
+    assert isinstance(row, QuarterGoalRow) and row.goal == goal
+    (item,) = row.requirements
+    assert isinstance(item, QuarterRequirementRow) and item.form.requirement == threshold
+    assert item.form.is_bound and row.form.requirement is None
+    assert page.forms == [item.form, row.form]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.form = None

@@ -10,10 +10,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from goals import services
-from goals.forms import FiguresUploadForm, ReviewForm, quarter_forms
+from goals.forms import FiguresUploadForm, ReviewForm
 from goals.models import QuarterReport, Status
 from goals.permissions import REPORT, REVIEW, plan_access, take_unsaved_input
-from goals.selectors import quarter_rows
+from goals.selectors import build_quarter
 from goals.workbook import FiguresFileError, figures_workbook, file_name, import_figures
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,7 +30,6 @@ def _check_quarter(quarter):
 def quarter_page(request, plan, quarter):
     _check_quarter(quarter)
     report = QuarterReport.objects.filter(plan=plan, quarter=quarter).first()
-    rows = quarter_rows(plan, quarter)
     editable = request.plan_rights.report and (report is None or report.is_editable)
     version = report.version if report else 0
     conflict = None
@@ -45,7 +44,8 @@ def quarter_page(request, plan, quarter):
             ),
         )
     action = (data or {}).get("action", SAVE)
-    forms = quarter_forms(plan, quarter, rows, data, submitting=action == SUBMIT)
+    page = build_quarter(plan, quarter, data, submitting=action == SUBMIT)
+    forms = page.forms
     if data is not None:
         try:
             sent_version = int(data.get("version", ""))
@@ -92,13 +92,12 @@ def quarter_page(request, plan, quarter):
                 _("Intet er gemt: ret de markerede felter. Alt, hvad du skrev, står stadig her."),
             )
 
-    return _render(request, plan, quarter, report, rows, forms, version, conflict=conflict)
+    return _render(request, plan, quarter, report, page, version, conflict=conflict)
 
 
-def _render(
-    request, plan, quarter, report, rows, forms, version, conflict=None, problems=(), **extra
-):
+def _render(request, plan, quarter, report, page, version, conflict=None, problems=(), **extra):
     editable = request.plan_rights.report and (report is None or report.is_editable)
+    forms = page.forms
     if not editable:
         for form in forms:
             form.disable()
@@ -110,7 +109,8 @@ def _render(
             "rights": request.plan_rights,
             "quarter": quarter,
             "report": report,
-            "rows": rows,
+            "page": page,
+            "rows": page.sections,
             "forms": forms,
             "editable": editable,
             "version": version,
@@ -168,10 +168,9 @@ def quarter_upload(request, plan, quarter):
             return redirect("goals:quarter", plan.institution.short_name, plan.year, quarter)
     messages.error(request, _("Intet fra filen er gemt."))
     report = QuarterReport.objects.filter(plan=plan, quarter=quarter).first()
-    rows = quarter_rows(plan, quarter)
-    forms = quarter_forms(plan, quarter, rows)
     version = report.version if report else 0
-    return _render(request, plan, quarter, report, rows, forms, version, conflict, problems)
+    page = build_quarter(plan, quarter)
+    return _render(request, plan, quarter, report, page, version, conflict, problems)
 
 
 @require_POST
@@ -217,15 +216,12 @@ def review(request, plan, quarter, action):
 def _review_refused(request, plan, quarter, report, comment, changes=()):
     """The quarter page as it is now, with what changed since the reviewer's page and the
     comment they typed, so they can look again and act on what they see."""
-    rows = quarter_rows(plan, quarter)
-    forms = quarter_forms(plan, quarter, rows)
     return _render(
         request,
         plan,
         quarter,
         report,
-        rows,
-        forms,
+        build_quarter(plan, quarter),
         report.version,
         review_changes=changes,
         review_refused=True,
