@@ -3,6 +3,7 @@
 import html
 import io
 import zipfile
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goals.figures import Proposal, out_of_range, propose, quarter_target, takes_number
 from goals.limits import PLAN_FILE_BYTES, REPORT_TEXT, no_control_characters
-from goals.models import FigureKind, Fulfilment, FulfilmentRule, Status
+from goals.models import STATUS_SYMBOLS, FigureKind, Fulfilment, FulfilmentRule, Status
 from goals.numbers import LocalNumberField, NumberInput, format_number
 from goals.planfile.reading import too_large
 from goals.scoring import goal_status, rule_verdict, worst_status
@@ -74,8 +75,9 @@ class Cell:
     the markup goes through _escape.
     """
 
-    def __init__(self, field, width):
-        self.field, self.width = field, width
+    def __init__(self, field, width, wrapper=""):
+        # `wrapper`: attributes of the outer div, written as given (built from safe values).
+        self.field, self.width, self.wrapper = field, width, wrapper
         self.id = _escape(field.auto_id)
         self.name = _escape(field.html_name)
         self.errors = field.errors
@@ -91,7 +93,7 @@ class Cell:
         inner = self._radios() if isinstance(self.widget, forms.RadioSelect) else self._input()
         # Safe: built from escaped values only.
         return mark_safe(
-            f'<div class="{self.width}"><div id="div_{self.id}" class="mb-3">\n'
+            f'<div class="{self.width}"{self.wrapper}><div id="div_{self.id}" class="mb-3">\n'
             f"{inner}\n</div></div>"
         )
 
@@ -106,12 +108,17 @@ class Cell:
         return f'<div id="{self.id}_error" class="{css_class}">{messages}</div>'
 
     def _radios(self):
+        # Each status in its colour with its symbol and word; still plain radio buttons, so
+        # the keyboard and screen readers treat them as ever.
         options = "\n".join(
-            f'<div class="form-check form-check-inline"><input type="radio"'
+            f'<div class="form-check form-check-inline status-choice status-choice-'
+            f'{_escape(choice)}"><input type="radio"'
             f' class="form-check-input{self.invalid}" name="{self.name}"'
             f' value="{_escape(choice)}" id="{self.id}_{n}"'
             f"{' checked' if str(choice) in self.value else ''}{self.flags}> "
-            f'<label for="{self.id}_{n}" class="form-check-label">{_escape(label)}</label></div>'
+            f'<label for="{self.id}_{n}" class="form-check-label">'
+            f'<span aria-hidden="true">{STATUS_SYMBOLS.get(choice, "")}</span> '
+            f"{_escape(label)}</label></div>"
             for n, (choice, label) in enumerate(self.field.field.choices)
         )
         described = f' aria-describedby="{self.id}_error"' if self.errors else ""
@@ -225,6 +232,7 @@ class EntryForm(forms.Form):
         plan,
         quarter,
         submitting=False,
+        draft=False,
         previous_total=None,
         requirement_forms=(),
         carried=(),
@@ -232,6 +240,9 @@ class EntryForm(forms.Form):
     ):
         self.goal, self.requirement = goal, requirement
         self.plan, self.quarter, self.submitting = plan, quarter, submitting
+        # A draft saved from the page: missing causes, reasons and statuses are not asked for
+        # (a figures workbook read in still is held to them, as it always was).
+        self.draft = draft and not submitting
         self.numeric = requirement is not None and takes_number(requirement)
         if requirement is None:
             self.kind = "goal"
@@ -296,7 +307,34 @@ class EntryForm(forms.Form):
         twelve goals of three requirements it has some 200 fields, and per-field templates
         made it the slowest page at the deadline.
         """
-        return [[Cell(self[name], width) for name, width in row] for row in self.LAYOUTS[self.kind]]
+        return [
+            [
+                Cell(self[name], width, self._reason_wrapper() if name == "status_reason" else "")
+                for name, width in row
+            ]
+            for row in self.LAYOUTS[self.kind]
+        ]
+
+    def _reason_wrapper(self):
+        shown = "true" if self.reason_shown else "false"
+        return f' data-reason-box data-reason-shown="{shown}"'
+
+    @property
+    def reason_shown(self):
+        """Whether the reason box is needed as the page opens: it has a message or text, or
+        the status differs from the proposed one. The page's script hides it otherwise, and
+        shows it as soon as the chosen status differs; without the script it is always there.
+        """
+        reason = self["status_reason"]
+        if reason.errors or str(reason.value() or "").strip():
+            return True
+        status = self["status"].value()
+        return bool(self.proposal and status and status != self.proposal.status)
+
+    @property
+    def proposed(self):
+        """The proposed status ("" if none), for the page's script to compare with."""
+        return self.proposal.status if self.proposal else ""
 
     def disable(self):
         for field in self.fields.values():
@@ -318,7 +356,10 @@ class EntryForm(forms.Form):
         status = data.get("status", "")
         if self.proposal and not status:
             data["status"] = status = self.proposal.status
-        elif self.proposal and status != self.proposal.status:
+        # On the page what is missing blocks only the submit: a draft saves at any time.
+        if self.draft:
+            return data
+        if self.proposal and status != self.proposal.status:
             if not data.get("status_reason", "").strip():
                 self.add_error(
                     "status_reason",
@@ -349,6 +390,8 @@ class EntryForm(forms.Form):
             previous = self.previous_total or Decimal(0)
             amount, total = data.get("result_value"), data.get("ytd_value")
             if amount is not None and total is not None and previous + amount != total:
+                # Neither is saved: which of the two is wrong is the reporter's to say.
+                data.pop("result_value")
                 self.add_error(
                     "ytd_value",
                     _(
@@ -378,6 +421,42 @@ class EntryForm(forms.Form):
     def typed(self):
         """The row's fields as posted, by name: what the user typed, read or not."""
         return {name: self.data.get(self.add_prefix(name), "") for name in self.fields}
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadField:
+    """A field of the quarter page a draft save could not read (a malformed number, a figure
+    out of range, a text too long): left as it was saved, shown as typed with its messages."""
+
+    form: EntryForm
+    name: str
+
+    @property
+    def id(self):
+        return self.form[self.name].auto_id
+
+    @property
+    def label(self):
+        return self.form.fields[self.name].label
+
+    @property
+    def where(self):
+        """The goal, and the requirement if it is one's: "Mål 1.1, 1)"."""
+        where = gettext("Mål %(number)s") % {"number": self.form.goal.number}
+        if self.form.requirement is not None:
+            where += f", {self.form.requirement.name}"
+        return where
+
+    @property
+    def messages(self):
+        return self.form.errors[self.name]
+
+
+def unread_fields(forms):
+    """Every field of the bound forms that has a message, in page order."""
+    return [
+        UnreadField(form, name) for form in forms for name in form.fields if name in form.errors
+    ]
 
 
 class YearEndForm(forms.Form):

@@ -256,9 +256,10 @@ class QuarterPage:
         return sum(len(row.requirements) for row in self.rows)
 
 
-def build_quarter(plan, quarter, data=None, *, submitting=False) -> QuarterPage:
+def build_quarter(plan, quarter, data=None, *, submitting=False, draft=False) -> QuarterPage:
     """The quarter page of a plan: every goal due in the quarter with its due requirements,
-    each with its form, bound to `data` (what was posted) when given.
+    each with its form, bound to `data` (what was posted) when given. `submitting` and
+    `draft` say what the forms check (goals.forms.EntryForm).
 
     A goal is due when its own quarters or one of its requirements' quarters include the
     quarter. Read in a fixed number of queries, whatever the number of goals.
@@ -274,6 +275,7 @@ def build_quarter(plan, quarter, data=None, *, submitting=False) -> QuarterPage:
             plan=plan,
             quarter=quarter,
             submitting=submitting,
+            draft=draft,
             entry=entry,
             **extra,
         )

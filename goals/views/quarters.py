@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from goals import services
-from goals.forms import FiguresUploadForm, ReviewForm
+from goals.forms import FiguresUploadForm, ReviewForm, unread_fields
 from goals.models import QuarterReport, Status
 from goals.permissions import REPORT, REVIEW, plan_access, take_unsaved_input
 from goals.selectors import build_quarter
@@ -44,7 +44,7 @@ def quarter_page(request, plan, quarter):
             ),
         )
     action = (data or {}).get("action", SAVE)
-    page = build_quarter(plan, quarter, data, submitting=action == SUBMIT)
+    page = build_quarter(plan, quarter, data, submitting=action == SUBMIT, draft=action != SUBMIT)
     forms = page.forms
     if data is not None:
         try:
@@ -59,26 +59,37 @@ def quarter_page(request, plan, quarter):
         if not editable:
             messages.error(request, _("Kvartalet kan ikke ændres nu."))
             return redirect(request.path)
-        if all(form.is_valid() for form in forms):
-            save_rows = [
-                services.Row(goal=form.goal, requirement=form.requirement, values=form.cleaned_data)
-                for form in forms
-            ]
-            try:
-                report, changed = services.save_quarter(
-                    plan=plan,
-                    quarter=quarter,
-                    user=request.user,
-                    rows=save_rows,
-                    version=sent_version,
-                    submit=action == SUBMIT,
-                )
-            except services.ConcurrentEdit as exc:
-                conflict = exc
-                report, version = exc.report, exc.report.version
-            except services.ServiceError as exc:
-                messages.error(request, exc.message)
-            else:
+        # Every form is read, so each says what it could not read.
+        valid = all([form.is_valid() for form in forms])
+        if action == SUBMIT and not valid:
+            messages.error(
+                request,
+                _("Intet er gemt: ret de markerede felter. Alt, hvad du skrev, står stadig her."),
+            )
+            return _render(request, plan, quarter, report, page, version)
+        # A draft keeps what could be read; the fields that could not are left as they were,
+        # and stay on the page as typed with their messages.
+        save_rows = [
+            services.Row(goal=form.goal, requirement=form.requirement, values=form.cleaned_data)
+            for form in forms
+        ]
+        unsaved = unread_fields(forms)
+        try:
+            report, changed = services.save_quarter(
+                plan=plan,
+                quarter=quarter,
+                user=request.user,
+                rows=save_rows,
+                version=sent_version,
+                submit=action == SUBMIT,
+            )
+        except services.ConcurrentEdit as exc:
+            conflict = exc
+            report, version = exc.report, exc.report.version
+        except services.ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            if not unsaved:
                 if action == SUBMIT:
                     messages.success(request, _("Kvartalet er indsendt til departementet."))
                 elif changed:
@@ -86,10 +97,10 @@ def quarter_page(request, plan, quarter):
                 else:
                     messages.info(request, _("Der var ingen ændringer at gemme."))
                 return redirect(request.path)
-        else:
-            messages.error(
-                request,
-                _("Intet er gemt: ret de markerede felter. Alt, hvad du skrev, står stadig her."),
+            # The page as typed, at the version the save reached, so the next save goes on.
+            version = report.version
+            return _render(
+                request, plan, quarter, report, page, version, unsaved=unsaved, saved=changed
             )
 
     return _render(request, plan, quarter, report, page, version, conflict=conflict)
@@ -118,7 +129,10 @@ def _render(request, plan, quarter, report, page, version, conflict=None, proble
             "workbook_problems": problems,
             "deadline": plan.deadline_for(quarter),
             "overdue": plan.is_overdue(quarter, report),
-            "invalid_forms": [form for form in forms if form.is_bound and form.errors],
+            # After a draft save the unread fields are listed by the form (`unsaved`).
+            "invalid_forms": []
+            if "unsaved" in extra
+            else [form for form in forms if form.is_bound and form.errors],
             "status_labels_json": json.dumps({s.value: str(s.label) for s in Status}),
             **extra,
         },
