@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from django import forms
 from django.utils.formats import number_format
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +64,23 @@ def _escape(value):
     return html.escape(str(value), quote=True)
 
 
+# The escaped text of the quarter page's labels, hints and status words, per language. They
+# are the lazy texts of the fields' definitions, the same objects on every request: made text
+# once per language here rather than some 400 times per page (each look-up of a translation
+# costs a few microseconds). The text object is kept with its entry, so its id stays its own.
+_SHOWN = {}
+
+
+def _shown(text, language):
+    if not isinstance(text, Promise):
+        return _escape(text)
+    key = (id(text), language)
+    found = _SHOWN.get(key)
+    if found is None or found[0] is not text:
+        found = _SHOWN[key] = (text, _escape(text))
+    return found[1]
+
+
 class Cell:
     """One field of the quarter page, written as Bootstrap markup by Python.
 
@@ -75,9 +92,10 @@ class Cell:
     the markup goes through _escape.
     """
 
-    def __init__(self, field, width, wrapper=""):
+    def __init__(self, field, width, wrapper="", language=None):
         # `wrapper`: attributes of the outer div, written as given (built from safe values).
         self.field, self.width, self.wrapper = field, width, wrapper
+        self.language = language or get_language()
         self.id = _escape(field.auto_id)
         self.name = _escape(field.html_name)
         self.errors = field.errors
@@ -118,7 +136,7 @@ class Cell:
             f"{' checked' if str(choice) in self.value else ''}{self.flags}> "
             f'<label for="{self.id}_{n}" class="form-check-label">'
             f'<span aria-hidden="true">{STATUS_SYMBOLS.get(choice, "")}</span> '
-            f"{_escape(label)}</label></div>"
+            f"{_shown(label, self.language)}</label></div>"
             for n, (choice, label) in enumerate(self.field.field.choices)
         )
         described = f' aria-describedby="{self.id}_error"' if self.errors else ""
@@ -126,13 +144,13 @@ class Cell:
         feedback = self._feedback("invalid-feedback d-block")
         return (
             f'<fieldset{described}><legend class="fs-6 form-label">'
-            f"{_escape(self.field.label)}</legend>\n{options}\n{feedback}</fieldset>"
+            f"{_shown(self.field.label, self.language)}</legend>\n{options}\n{feedback}</fieldset>"
         )
 
     def _input(self):
-        # The hint of a text field is lazy ("Højst 2.000 tegn" in the reader's language):
-        # made text once here, not at each use below.
-        help_text = str(self.field.field.help_text or "")
+        # The hint of a text field is lazy ("Højst 2.000 tegn" in the reader's language).
+        hint = self.field.field.help_text
+        help_text = _shown(hint, self.language) if hint is not None else ""
         described = [f"{self.id}_helptext"] if help_text else []
         described += [f"{self.id}_error"] if self.errors else []
         attrs = self.flags + (f' aria-describedby="{" ".join(described)}"' if described else "")
@@ -153,9 +171,10 @@ class Cell:
                 f"{_escape(self.value or '')}</textarea>"
             )
         if help_text:
-            help_text = f'<div id="{self.id}_helptext" class="form-text">{_escape(help_text)}</div>'
+            help_text = f'<div id="{self.id}_helptext" class="form-text">{help_text}</div>'
         return (
-            f'<label for="{self.id}" class="form-label">{_escape(self.field.label)}</label>\n'
+            f'<label for="{self.id}" class="form-label">'
+            f"{_shown(self.field.label, self.language)}</label>\n"
             f"{control}{self._feedback()}{help_text}"
         )
 
@@ -301,19 +320,36 @@ class EntryForm(forms.Form):
 
     @property
     def rows(self):
-        """The fields in the rows the quarter page shows, each as a Cell.
-
-        The page writes its inputs from one template rather than a template per field: with
-        twelve goals of three requirements it has some 200 fields, and per-field templates
-        made it the slowest page at the deadline.
-        """
+        """The fields in the rows the quarter page shows, each as a Cell."""
+        language = get_language()
         return [
             [
-                Cell(self[name], width, self._reason_wrapper() if name == "status_reason" else "")
+                Cell(
+                    self[name],
+                    width,
+                    self._reason_wrapper() if name == "status_reason" else "",
+                    language,
+                )
                 for name, width in row
             ]
             for row in self.LAYOUTS[self.kind]
         ]
+
+    @property
+    def fields_html(self):
+        """The row's fields as the quarter page shows them, in Bootstrap rows.
+
+        Written here rather than by a template per field or row: with twelve goals of three
+        requirements the page has some 200 fields, and per-field templates made it the
+        slowest page at the deadline.
+        """
+        # Safe: each Cell is built from escaped values only.
+        return mark_safe(
+            "".join(
+                '<div class="row">\n' + "\n".join(cell.__html__() for cell in row) + "\n</div>\n"
+                for row in self.rows
+            )
+        )
 
     def _reason_wrapper(self):
         shown = "true" if self.reason_shown else "false"
@@ -416,6 +452,32 @@ class EntryForm(forms.Form):
     @property
     def anchor(self):
         return f"row-{self.prefix}"
+
+    @property
+    def script_data(self):
+        """A requirement's row as the page's script reads it (static/js/quarter.js): its kind,
+        the proposed status, what its figure is held against and a running total's sum
+        before the quarter. Written here, as the page has a few dozen such rows."""
+        requirement = self.requirement
+        attrs = {
+            "requirement": requirement.pk,
+            "part-of": requirement.part_of_id,
+            "kind": self.kind,
+            "proposed": self.proposed,
+        }
+        if self.target:
+            attrs["comparator"] = self.target.comparator
+            attrs["target"] = self.target.value
+            attrs["tolerance"] = self.plan.status_tolerance
+        attrs["previous-total"] = self.previous_total
+        # Safe: every value is escaped.
+        return mark_safe(
+            "".join(
+                f' data-{name}="{_escape(value)}"'
+                for name, value in attrs.items()
+                if value is not None
+            )
+        )
 
     @property
     def typed(self):
