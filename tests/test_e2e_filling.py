@@ -10,7 +10,14 @@ import pytest
 
 from goals.figures import takes_number
 from goals.models import Membership, QuarterReport, StatusEntry
-from tests.browser import PHONE, axe_violations, horizontal_overflow, log_in, require_chromium
+from tests.browser import (
+    ARTIFACTS,
+    PHONE,
+    axe_violations,
+    horizontal_overflow,
+    log_in,
+    require_chromium,
+)
 from tests.conftest import load_reference, member
 
 pytestmark = pytest.mark.browser
@@ -32,6 +39,15 @@ def _first_goal_with_numbers(plan):
         if goal.is_due_in(QUARTER) and numeric:
             return goal, numeric
     raise AssertionError("the ADST plan has goals with figures in Q2")
+
+
+SHOTS = ARTIFACTS / "e2e-filling"
+
+
+def _shot(page, name):
+    """A screenshot of the viewport for a reader of the test's run (gitignored)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def _settled(page):
@@ -89,6 +105,7 @@ def test_filling_in_with_progress_folding_carry_over_reason_and_draft_save(live_
     expect(row.locator(f"[name='r{first.pk}-status'][value=green]")).to_be_checked()
     row.locator(f"label[for='id_r{first.pk}-status_0']").click()  # red, against the green
     expect(reason).to_be_visible()
+    _shot(page, "reason-box-shown")
     expect(row.locator(f"#id_r{first.pk}-status_reason")).to_be_editable()
     row.locator(f"label[for='id_r{first.pk}-status_2']").click()  # green again
     expect(reason).to_be_hidden()
@@ -106,6 +123,7 @@ def test_filling_in_with_progress_folding_carry_over_reason_and_draft_save(live_
     expect(body).to_be_visible()
     page.get_by_role("button", name="Fold alle sammen").click()
     expect(page.locator("section.goal .card-body:visible")).to_have_count(0)
+    _shot(page, "all-folded")
     assert axe_violations(page) == ""  # folded
     page.get_by_role("button", name="Fold alle ud").click()
     expect(body).to_be_visible()
@@ -122,6 +140,8 @@ def test_filling_in_with_progress_folding_carry_over_reason_and_draft_save(live_
     expect(result).to_contain_text("Konsekvens, Handling")
     expect(result).to_contain_text("Ikke ændret")
     expect(result).to_contain_text("Årsag")
+    card.locator(".carry-over").scroll_into_view_if_needed()
+    _shot(page, "carried-over")
 
     # --- Gem kladde with a malformed number saves the rest and keeps it as typed. ----------
     page.fill(f"#id_r{second.pk}-result_value", "95.5")
@@ -131,6 +151,7 @@ def test_filling_in_with_progress_folding_carry_over_reason_and_draft_save(live_
     _settled(page)
     expect(unsaved).to_contain_text("Kladden er gemt, undtagen 1 felt")
     expect(page.locator(f"#id_r{second.pk}-result_value")).to_have_value("95.5")
+    _shot(page, "draft-saved-but-one")
     link = unsaved.get_by_role("link")
     expect(link).to_have_attribute("href", f"#id_r{second.pk}-result_value")
     expect(page.locator(f"section#row-g{goal.pk} .fold-toggle")).to_have_count(0)  # not folded
@@ -160,6 +181,7 @@ def test_the_quarter_page_is_accessible_and_fits_on_a_phone(live_server, request
     expect(page.get_by_role("button", name="Hent fra 1. kvartal")).to_be_visible()
     assert axe_violations(page) == ""
     assert horizontal_overflow(page) == 0
+    _shot(page, "phone")
     page.get_by_role("button", name="Fold alle sammen").click()
     assert axe_violations(page) == ""
     page.context.close()
