@@ -127,6 +127,14 @@ def test_filling_in_with_progress_folding_carry_over_reason_and_draft_save(live_
     assert axe_violations(page) == ""  # folded
     page.get_by_role("button", name="Fold alle ud").click()
     expect(body).to_be_visible()
+    # A goal folded away stays folded when the page comes back, in this tab.
+    toggle.click()
+    page.reload()
+    expect(page.locator(f"#goal-{goal.pk}-body")).to_be_hidden()
+    expect(card.locator(".fold-toggle")).to_have_attribute("aria-expanded", "false")
+    card.locator(".fold-toggle").click()
+    expect(body).to_be_visible()
+    page.fill(f"#id_r{first.pk}-result_value", "99")  # typed again: a reload need not keep it
 
     # --- Last quarter's cause, consequence and action, into the empty boxes only. ----------
     cause = page.locator(f"#id_g{goal.pk}-cause")

@@ -297,14 +297,30 @@
     word.textContent = folded ? word.dataset.closed : word.dataset.open;
     goal.classList.toggle("folded", folded);
   }
+  // The goals folded away are remembered for this quarter's page in this tab, so they stay
+  // folded after a save; a goal with a message opens all the same.
+  var memory = "mrplan-folded:" + window.location.pathname;
+  function remembered() {
+    try { return JSON.parse(window.sessionStorage.getItem(memory) || "[]"); }
+    catch (error) { return []; }
+  }
+  function remember() {
+    var folded = [];
+    goals.forEach(function (goal) { if (goal.classList.contains("folded")) { folded.push(goal.id); } });
+    try { window.sessionStorage.setItem(memory, JSON.stringify(folded)); }
+    catch (error) { /* storage refused: folding still works for this visit */ }
+  }
   var goals = form.querySelectorAll("section.goal");
+  var wasFolded = remembered();
   goals.forEach(function (goal) {
     var button = goal.querySelector(".fold-toggle");
     if (!button) { return; }
     button.hidden = false;
     button.addEventListener("click", function () {
       setFolded(goal, button.getAttribute("aria-expanded") === "true");
+      remember();
     });
+    if (wasFolded.indexOf(goal.id) >= 0) { setFolded(goal, true); }
   });
   var foldAll = form.querySelector(".fold-all");
   if (foldAll && goals.length) {
@@ -313,6 +329,7 @@
       button.addEventListener("click", function () {
         var folded = button.dataset.fold === "all";
         goals.forEach(function (goal) { setFolded(goal, folded); });
+        remember();
       });
     });
   }
