@@ -81,6 +81,12 @@ class EntryForm(forms.Form):
     a year to date if the institution reports one, a running total the total so far (either
     may be typed, the other follows), a single measurement nothing more. Other requirements
     have text.
+
+    What cannot be read (a malformed number, a figure out of range, a text too long) is an
+    error always; what is missing (a red or yellow goal's cause, consequence and action, the
+    reason for another status than the proposed, a goal's status) only when the form is not
+    a `draft`, and a goal's status only when `submitting`. A draft's form that is not valid
+    still has in `cleaned_data` every field it could read, which is what a draft save keeps.
     """
 
     result_value = LocalNumberField(label=_("Resultat i kvartalet"), required=False)

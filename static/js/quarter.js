@@ -17,7 +17,9 @@
 // .goal-progress), counted as goals.figures.is_filled counts; goals folded away and unfolded
 // (.fold-toggle, .fold-all; a goal with a message, data-has-errors, stays open); and a goal's
 // cause, consequence and action fetched from the previous quarter (.carry-over) into the
-// boxes that are empty, never over what was typed. Without the script all of it stays open.
+// boxes that are empty, never over what was typed. Folded goals are remembered for the page
+// in the tab (sessionStorage), so a save does not unfold them. Without the script all of it
+// stays open.
 (function () {
   "use strict";
   var form = document.getElementById("quarter-form");
