@@ -19,6 +19,7 @@ from tests.browser import (
     require_chromium,
 )
 from tests.conftest import load_reference, member
+from tests.helpers import load_test_plan, requirement_of
 
 pytestmark = pytest.mark.browser
 
@@ -192,4 +193,26 @@ def test_the_quarter_page_is_accessible_and_fits_on_a_phone(live_server, request
     _shot(page, "phone")
     page.get_by_role("button", name="Fold alle sammen").click()
     assert axe_violations(page) == ""
+    page.context.close()
+
+
+def test_a_requirement_in_parts_counts_once_all_its_parts_have_their_figure(live_server, request):
+    from playwright.sync_api import expect
+
+    require_chromium()
+    browser = request.getfixturevalue("browser")
+    plan = load_test_plan()
+    member("rita", Membership.Role.REPORTER, institution=plan.institution)
+    whole = requirement_of(plan, "C", "Tilfredsheden er min.")
+    phone, mail = whole.parts.order_by("order")
+    page = log_in(browser, live_server.url, "rita", "pw-rita-123")
+    page.goto(f"{live_server.url}/planer/FIG/2025/kvartal/1/")
+    card = page.locator(f"section#row-g{whole.goal_id}")
+    counted = card.locator(".goal-progress .filled-count")
+    expect(counted).to_have_text("0")
+    page.fill(f"#id_r{phone.pk}-result_value", "4,1")
+    expect(counted).to_have_text("0")
+    page.fill(f"#id_r{mail.pk}-result_value", "3,0")
+    expect(counted).to_have_text("1")
+    expect(page.locator("#quarter-progress .filled-count")).to_have_text("1")
     page.context.close()
