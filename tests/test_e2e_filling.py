@@ -2,7 +2,8 @@
 now helps. The progress follows what is typed; goals fold and unfold; last quarter's cause,
 consequence and action come over with one click into the empty boxes only; the reason box
 appears when the chosen status differs from the proposed one; Gem kladde with a malformed
-number saves the rest and keeps the number as typed. axe-core finds no WCAG 2.1 A/AA
+number saves the rest and keeps the number as typed; a requirement in parts counts once all
+its parts have their figure. axe-core finds no WCAG 2.1 A/AA
 violation at 1280 and 390 px.
 """
 
