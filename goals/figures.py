@@ -18,6 +18,7 @@ Every page, report, workbook and the year end read figures through here, so that
 means the same everywhere.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -356,6 +357,38 @@ def parts_of(requirement):
     return [requirement]
 
 
+def is_filled(requirement, entry_of, pieces_of=parts_of) -> bool:
+    """Whether a requirement has what a quarter asks of it: its number where it is measured
+    by one (for a running total the quarter's amount or the total so far), else its text or
+    a status; a requirement in parts when every part has. The quarter page's progress ("12 af
+    21 krav udfyldt") and the home page's "7 af 21 krav mangler tal" both count by this.
+
+    `entry_of(piece)` gives the StatusEntry (or a mapping of field name to value, such as
+    what was typed) of the requirement or of one of its parts, or None; `pieces_of` its
+    parts, where they were read otherwise than by `parts_of`.
+    """
+    return all(_piece_filled(piece, entry_of(piece)) for piece in pieces_of(requirement))
+
+
+def _piece_filled(requirement, values):
+    if values is None:
+        return False
+    if isinstance(values, Mapping):
+        get = values.get
+    else:
+
+        def get(name):
+            return getattr(values, name, None)
+
+    def given(name):
+        value = get(name)
+        return value is not None and str(value).strip() != ""
+
+    if takes_number(requirement):
+        return given("result_value") or given("ytd_value")
+    return given("result_text") or given("status")
+
+
 @dataclass(frozen=True, slots=True)
 class FigureLine:
     """A requirement's (or a part's) figure in one quarter, beside what it is held against."""
@@ -482,16 +515,6 @@ def year_to_date(requirement, entries, quarter):
 # --- what a quarter still lacks ------------------------------------------------------------
 
 
-def is_filled(requirement, entry):
-    """Whether a requirement (or part) due in a quarter has what the quarter asks of it: a
-    figure where it takes a number, else a text or a status. `entry` may be None."""
-    if entry is None:
-        return False
-    if takes_number(requirement):
-        return entry.result_value is not None
-    return bool(entry.result_text.strip() or entry.status)
-
-
 @dataclass(frozen=True, slots=True)
 class Progress:
     """How far a quarter's follow-up is: its due requirements (and parts) with what they
@@ -516,19 +539,19 @@ class Progress:
         return not (self.requirements_missing or self.goals_missing)
 
 
-def quarter_progress(requirement_entries, goal_entries):
+def quarter_progress(requirements, entry_of, goal_entries, pieces_of=parts_of) -> Progress:
     """A quarter's Progress from what is due in it.
 
-    `requirement_entries`: (requirement or part, its entry or None) of every requirement due
-    in the quarter, a requirement measured in parts by its parts instead of itself;
+    `requirements`: every requirement due in the quarter (a requirement in parts counts once,
+    filled when all its parts are); `entry_of` and `pieces_of` as `is_filled` takes them;
     `goal_entries`: the goal-level entry (or None) of every goal due in the quarter, which
     needs a status before the quarter can be submitted.
     """
-    requirement_entries = list(requirement_entries)
+    requirements = list(requirements)
     goal_entries = list(goal_entries)
     return Progress(
-        requirements=len(requirement_entries),
-        requirements_filled=sum(1 for r, e in requirement_entries if is_filled(r, e)),
+        requirements=len(requirements),
+        requirements_filled=sum(1 for r in requirements if is_filled(r, entry_of, pieces_of)),
         goals=len(goal_entries),
         goals_with_status=sum(1 for e in goal_entries if e is not None and e.status),
     )

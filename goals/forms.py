@@ -1,8 +1,9 @@
 """The forms of quarterly follow-up and the year end."""
 
-import html
+import copy
 import io
 import zipfile
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -13,10 +14,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from goals.cells import Cell, escape
 from goals.figures import Proposal, out_of_range, propose, quarter_target, takes_number
 from goals.limits import PLAN_FILE_BYTES, REPORT_TEXT, no_control_characters
 from goals.models import FigureKind, Fulfilment, FulfilmentRule, Status
-from goals.numbers import LocalNumberField, NumberInput, format_number
+from goals.numbers import LocalNumberField, format_number
 from goals.planfile.reading import too_large
 from goals.scoring import goal_status, rule_verdict, worst_status
 
@@ -57,100 +59,16 @@ def _text(label, rows=2):
     return ReportTextField(label=label, widget=forms.Textarea(attrs={"rows": rows}))
 
 
-def _escape(value):
-    """Text for HTML: Django's escape without its check for lazy text, as the page's 200
-    fields call it a few thousand times."""
-    return html.escape(str(value), quote=True)
+class _RowFields(dict):
+    """A row's fields, which each form copies as its own (Form.__init__ deep-copies them).
 
-
-class Cell:
-    """One field of the quarter page, written as Bootstrap markup by Python.
-
-    The quarter page has some 200 fields at twelve goals of three requirements. Written by
-    crispy-forms' template per field it took 300 ms of CPU and made it the slowest page at the
-    deadline; a template loop of our own still took half the page's time. The markup is the
-    same: ids `id_<prefix>-<name>`, a wrapper `div_id_...`, `is-invalid` with the message in
-    `.invalid-feedback` and tied to the input by `aria-describedby`. Every value written into
-    the markup goes through _escape.
+    A form of the quarter page changes its fields' labels, hints and `disabled`, never their
+    widgets, choices or validators: a shallow copy of each field is enough, and a deep copy
+    of some 125 fields with their widgets was a third of the cost of making the page's forms.
     """
 
-    def __init__(self, field, width):
-        self.field, self.width = field, width
-        self.id = _escape(field.auto_id)
-        self.name = _escape(field.html_name)
-        self.errors = field.errors
-        self.widget = field.field.widget
-        self.invalid = " is-invalid" if self.errors else ""
-        self.flags = (" disabled" if field.field.disabled else "") + (
-            ' aria-invalid="true"' if self.errors else ""
-        )
-        # As the widget would write it: a stored number in Danish, typed input as typed.
-        self.value = self.widget.format_value(self.field.value())
-
-    def __html__(self):
-        inner = self._radios() if isinstance(self.widget, forms.RadioSelect) else self._input()
-        # Safe: built from escaped values only.
-        return mark_safe(
-            f'<div class="{self.width}"><div id="div_{self.id}" class="mb-3">\n'
-            f"{inner}\n</div></div>"
-        )
-
-    __str__ = __html__
-
-    def _feedback(self, css_class="invalid-feedback"):
-        if not self.errors:
-            return ""
-        messages = "".join(
-            f'<p class="mb-0"><strong>{_escape(error)}</strong></p>' for error in self.errors
-        )
-        return f'<div id="{self.id}_error" class="{css_class}">{messages}</div>'
-
-    def _radios(self):
-        options = "\n".join(
-            f'<div class="form-check form-check-inline"><input type="radio"'
-            f' class="form-check-input{self.invalid}" name="{self.name}"'
-            f' value="{_escape(choice)}" id="{self.id}_{n}"'
-            f"{' checked' if str(choice) in self.value else ''}{self.flags}> "
-            f'<label for="{self.id}_{n}" class="form-check-label">{_escape(label)}</label></div>'
-            for n, (choice, label) in enumerate(self.field.field.choices)
-        )
-        described = f' aria-describedby="{self.id}_error"' if self.errors else ""
-        # The message is not the inputs' sibling, so Bootstrap needs telling to show it.
-        feedback = self._feedback("invalid-feedback d-block")
-        return (
-            f'<fieldset{described}><legend class="fs-6 form-label">'
-            f"{_escape(self.field.label)}</legend>\n{options}\n{feedback}</fieldset>"
-        )
-
-    def _input(self):
-        # The hint of a text field is lazy ("Højst 2.000 tegn" in the reader's language):
-        # made text once here, not at each use below.
-        help_text = str(self.field.field.help_text or "")
-        described = [f"{self.id}_helptext"] if help_text else []
-        described += [f"{self.id}_error"] if self.errors else []
-        attrs = self.flags + (f' aria-describedby="{" ".join(described)}"' if described else "")
-        if isinstance(self.widget, NumberInput):
-            value = f' value="{_escape(self.value)}"' if self.value else ""
-            control = (
-                f'<input type="text" name="{self.name}" inputmode="decimal" autocomplete="off"'
-                f' class="numberinput form-control{self.invalid}"{value}{attrs} id="{self.id}">'
-            )
-        else:
-            rows = int(self.widget.attrs.get("rows", 2))
-            limit = self.field.field.max_length
-            if limit is not None:
-                attrs += f' maxlength="{int(limit)}"'
-            control = (
-                f'<textarea name="{self.name}" cols="40" rows="{rows}"'
-                f' class="textarea form-control{self.invalid}"{attrs} id="{self.id}">\n'
-                f"{_escape(self.value or '')}</textarea>"
-            )
-        if help_text:
-            help_text = f'<div id="{self.id}_helptext" class="form-text">{_escape(help_text)}</div>'
-        return (
-            f'<label for="{self.id}" class="form-label">{_escape(self.field.label)}</label>\n'
-            f"{control}{self._feedback()}{help_text}"
-        )
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(field) for name, field in self.items()}
 
 
 class EntryForm(forms.Form):
@@ -163,6 +81,12 @@ class EntryForm(forms.Form):
     a year to date if the institution reports one, a running total the total so far (either
     may be typed, the other follows), a single measurement nothing more. Other requirements
     have text.
+
+    What cannot be read (a malformed number, a figure out of range, a text too long) is an
+    error always; what is missing (a red or yellow goal's cause, consequence and action, the
+    reason for another status than the proposed, a goal's status) only when the form is not
+    a `draft`, and a goal's status only when `submitting`. A draft's form that is not valid
+    still has in `cleaned_data` every field it could read, which is what a draft save keeps.
     """
 
     result_value = LocalNumberField(label=_("Resultat i kvartalet"), required=False)
@@ -225,6 +149,7 @@ class EntryForm(forms.Form):
         plan,
         quarter,
         submitting=False,
+        draft=False,
         previous_total=None,
         requirement_forms=(),
         carried=(),
@@ -232,6 +157,9 @@ class EntryForm(forms.Form):
     ):
         self.goal, self.requirement = goal, requirement
         self.plan, self.quarter, self.submitting = plan, quarter, submitting
+        # A draft saved from the page: missing causes, reasons and statuses are not asked for
+        # (a figures workbook read in still is held to them, as it always was).
+        self.draft = draft and not submitting
         self.numeric = requirement is not None and takes_number(requirement)
         if requirement is None:
             self.kind = "goal"
@@ -244,7 +172,7 @@ class EntryForm(forms.Form):
         # Only this row's fields: Django copies every field of base_fields for each form,
         # and the quarter page has dozens of forms.
         names = [name for row in self.LAYOUTS[self.kind] for name, _width in row]
-        self.base_fields = {name: type(self).base_fields[name] for name in names}
+        self.base_fields = _RowFields((name, type(self).base_fields[name]) for name in names)
         initial = {name: getattr(entry, name) for name in names} if entry else {}
         prefix = f"r{requirement.pk}" if requirement else f"g{goal.pk}"
         super().__init__(*args, prefix=prefix, initial=initial, **kwargs)
@@ -290,13 +218,57 @@ class EntryForm(forms.Form):
 
     @property
     def rows(self):
-        """The fields in the rows the quarter page shows, each as a Cell.
+        """The fields in the rows the quarter page shows, each as a Cell."""
+        language = get_language()
+        return [
+            [
+                Cell(
+                    self[name],
+                    width,
+                    self._reason_wrapper() if name == "status_reason" else "",
+                    language,
+                )
+                for name, width in row
+            ]
+            for row in self.LAYOUTS[self.kind]
+        ]
 
-        The page writes its inputs from one template rather than a template per field: with
-        twelve goals of three requirements it has some 200 fields, and per-field templates
-        made it the slowest page at the deadline.
+    @property
+    def fields_html(self):
+        """The row's fields as the quarter page shows them, in Bootstrap rows.
+
+        Written here rather than by a template per field or row: with twelve goals of three
+        requirements the page has some 200 fields, and per-field templates made it the
+        slowest page at the deadline.
         """
-        return [[Cell(self[name], width) for name, width in row] for row in self.LAYOUTS[self.kind]]
+        # Safe: each Cell is built from escaped values only.
+        return mark_safe(
+            "".join(
+                '<div class="row">\n' + "\n".join(cell.__html__() for cell in row) + "\n</div>\n"
+                for row in self.rows
+            )
+        )
+
+    def _reason_wrapper(self):
+        shown = "true" if self.reason_shown else "false"
+        return f' data-reason-box data-reason-shown="{shown}"'
+
+    @property
+    def reason_shown(self):
+        """Whether the reason box is needed as the page opens: it has a message or text, or
+        the status differs from the proposed one. The page's script hides it otherwise, and
+        shows it as soon as the chosen status differs; without the script it is always there.
+        """
+        reason = self["status_reason"]
+        if reason.errors or str(reason.value() or "").strip():
+            return True
+        status = self["status"].value()
+        return bool(self.proposal and status and status != self.proposal.status)
+
+    @property
+    def proposed(self):
+        """The proposed status ("" if none), for the page's script to compare with."""
+        return self.proposal.status if self.proposal else ""
 
     def disable(self):
         for field in self.fields.values():
@@ -318,7 +290,10 @@ class EntryForm(forms.Form):
         status = data.get("status", "")
         if self.proposal and not status:
             data["status"] = status = self.proposal.status
-        elif self.proposal and status != self.proposal.status:
+        # On the page what is missing blocks only the submit: a draft saves at any time.
+        if self.draft:
+            return data
+        if self.proposal and status != self.proposal.status:
             if not data.get("status_reason", "").strip():
                 self.add_error(
                     "status_reason",
@@ -349,6 +324,8 @@ class EntryForm(forms.Form):
             previous = self.previous_total or Decimal(0)
             amount, total = data.get("result_value"), data.get("ytd_value")
             if amount is not None and total is not None and previous + amount != total:
+                # Neither is saved: which of the two is wrong is the reporter's to say.
+                data.pop("result_value")
                 self.add_error(
                     "ytd_value",
                     _(
@@ -374,49 +351,79 @@ class EntryForm(forms.Form):
     def anchor(self):
         return f"row-{self.prefix}"
 
-
-def quarter_forms(plan, quarter, rows, data=None, submitting=False):
-    """One form per goal and per due requirement (per part, where it has parts), kept on the
-    page's rows; returns them all, each goal's requirements' before the goal's own."""
-    found = []
-
-    def form_for(goal, row, **extra):
-        return EntryForm(
-            data,
-            goal=goal,
-            plan=plan,
-            quarter=quarter,
-            submitting=submitting,
-            entry=row.entry,
-            **extra,
+    @property
+    def script_data(self):
+        """A requirement's row as the page's script reads it (static/js/quarter.js): its kind,
+        the proposed status, what its figure is held against and a running total's sum
+        before the quarter. Written here, as the page has a few dozen such rows."""
+        requirement = self.requirement
+        attrs = {
+            "requirement": requirement.pk,
+            "part-of": requirement.part_of_id,
+            "kind": self.kind,
+            "proposed": self.proposed,
+        }
+        if self.target:
+            attrs["comparator"] = self.target.comparator
+            attrs["target"] = self.target.value
+            attrs["tolerance"] = self.plan.status_tolerance
+        attrs["previous-total"] = self.previous_total
+        # Safe: every value is escaped.
+        return mark_safe(
+            "".join(
+                f' data-{name}="{escape(value)}"'
+                for name, value in attrs.items()
+                if value is not None
+            )
         )
 
-    for _section, goal_rows in rows:
-        for goal_row in goal_rows:
-            goal = goal_row.goal
-            requirement_forms = []
-            for row in goal_row.requirements:
-                pieces = row.parts or [row]
-                for piece in pieces:
-                    piece.form = form_for(
-                        goal,
-                        piece,
-                        requirement=piece.requirement,
-                        previous_total=piece.previous_total,
-                    )
-                requirement_forms.append([piece.form for piece in pieces])
-            goal_row.form = form_for(
-                goal, goal_row, requirement_forms=requirement_forms, carried=goal_row.carried
-            )
-            found += goal_row.forms
-    return found
+    @property
+    def typed(self):
+        """The row's fields as posted, by name: what the user typed, read or not."""
+        return {name: self.data.get(self.add_prefix(name), "") for name in self.fields}
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadField:
+    """A field of the quarter page a draft save could not read (a malformed number, a figure
+    out of range, a text too long): left as it was saved, shown as typed with its messages."""
+
+    form: EntryForm
+    name: str
+
+    @property
+    def id(self):
+        return self.form[self.name].auto_id
+
+    @property
+    def label(self):
+        return self.form.fields[self.name].label
+
+    @property
+    def where(self):
+        """The goal, and the requirement if it is one's: "Mål 1.1, 1)"."""
+        where = gettext("Mål %(number)s") % {"number": self.form.goal.number}
+        if self.form.requirement is not None:
+            where += f", {self.form.requirement.name}"
+        return where
+
+    @property
+    def messages(self):
+        return self.form.errors[self.name]
+
+
+def unread_fields(forms):
+    """Every field of the bound forms that has a message, in page order."""
+    return [
+        UnreadField(form, name) for form in forms for name in form.fields if name in form.errors
+    ]
 
 
 class YearEndForm(forms.Form):
     """The year-end verdicts of a plan: each requirement met or not, each goal's final verdict.
 
     Fields are made per requirement (`met_<id>`) and goal (`verdict_<id>`, `reason_<id>`) of
-    the page's rows (goals.selectors.year_end_rows); a requirement's starts from its pre-fill.
+    the page's rows (goals.selectors.year_end); a requirement's starts from its pre-fill.
     After validation `rule_verdicts` maps a goal id to the verdict its fulfilment rule gives.
     """
 

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,6 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from goals.figures import quarter_progress
 from goals.models import (
     Membership,
     Notice,
@@ -259,24 +259,24 @@ def _date(value):
 
 
 def missing_results(plan, quarter) -> tuple[int, int]:
-    """(requirements without a result yet, requirements due) of the plan's quarter."""
+    """(requirements without what the quarter asks of them yet, requirements due) of the
+    plan's quarter, counted as the home page and the quarter page count them."""
     due = [
         requirement
         for requirement in Requirement.objects.filter(goal__plan=plan, part_of=None)
         .select_related("goal")
+        .prefetch_related("parts")
         .order_by()
         if requirement.is_due_in(quarter)
     ]
-    answered = set()
-    for requirement_id, whole_id in (
-        StatusEntry.objects.filter(
+    entries = {
+        (entry.goal_id, entry.requirement_id): entry
+        for entry in StatusEntry.objects.filter(
             report__plan=plan, report__quarter=quarter, requirement__isnull=False
         )
-        .filter(Q(result_value__isnull=False) | ~Q(result_text=""))
-        .values_list("requirement_id", "requirement__part_of_id")
-    ):
-        answered.add(whole_id or requirement_id)
-    return sum(1 for requirement in due if requirement.pk not in answered), len(due)
+    }
+    progress = quarter_progress(due, lambda piece: entries.get((piece.goal_id, piece.pk)), ())
+    return progress.requirements_missing, progress.requirements
 
 
 @dataclass(frozen=True, slots=True)

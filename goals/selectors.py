@@ -1,7 +1,7 @@
 """Reads of the plan register, scoped to the user asking."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import groupby
 from typing import NamedTuple
@@ -16,6 +16,7 @@ from goals import notifications
 from goals.figures import (
     figure_lines,
     figure_text,
+    is_filled,
     is_running_total,
     parts_of,
     quarter_progress,
@@ -27,6 +28,7 @@ from goals.figures import (
     year_target,
     year_to_date,
 )
+from goals.forms import EntryForm, YearEndForm
 from goals.models import (
     QUARTERS,
     FigureKind,
@@ -272,6 +274,7 @@ def reporter_todo(user, today=None) -> ReporterTodo:
 
 class _Entry(NamedTuple):
     result_value: object
+    ytd_value: object
     result_text: str
     status: str
 
@@ -287,7 +290,7 @@ class _Requirement(NamedTuple):
 def _add_progress(items):
     """Set each open HomeQuarter's Progress, for all of them in three queries.
 
-    What is due follows the quarter page (`quarter_rows`): a requirement by its own quarters
+    What is due follows the quarter page (`build_quarter`): a requirement by its own quarters
     or its goal's, a requirement measured in parts by its parts, a goal when it or one of its
     requirements is due.
     """
@@ -314,16 +317,28 @@ def _add_progress(items):
             parts.setdefault(requirement.part_of_id, []).append(requirement)
     report_ids = [item.report.pk for item in items if item.report is not None]
     entries = {
-        (report_id, goal_id, requirement_id): _Entry(value, text, status)
-        for report_id, goal_id, requirement_id, value, text, status in StatusEntry.objects.filter(
+        (report_id, goal_id, requirement_id): _Entry(*values)
+        for report_id, goal_id, requirement_id, *values in StatusEntry.objects.filter(
             report__in=report_ids
         ).values_list(
-            "report_id", "goal_id", "requirement_id", "result_value", "result_text", "status"
+            "report_id",
+            "goal_id",
+            "requirement_id",
+            "result_value",
+            "ytd_value",
+            "result_text",
+            "status",
         )  # fmt: skip
     }
     goals_by_plan = {}
     for pk, (plan_id, quarters) in goals.items():
         goals_by_plan.setdefault(plan_id, []).append((pk, quarters))
+
+    def pieces_of(requirement):
+        if requirement.measure == Requirement.Measure.PARTS:
+            return parts.get(requirement.pk, [])
+        return [requirement]
+
     for item in items:
         report_id = item.report.pk if item.report else None
         quarter = str(item.quarter)
@@ -337,16 +352,12 @@ def _add_progress(items):
             if not (quarter in goal_quarters or due):
                 continue
             due_goals.append(entries.get((report_id, goal_id, None)))
-            for requirement in due:
-                leaves = (
-                    parts.get(requirement.pk, [])
-                    if requirement.measure == Requirement.Measure.PARTS
-                    else [requirement]
-                )
-                due_requirements += [
-                    (leaf, entries.get((report_id, goal_id, leaf.pk))) for leaf in leaves
-                ]
-        item.progress = quarter_progress(due_requirements, due_goals)
+            due_requirements += due
+
+        def entry_of(piece, report_id=report_id):
+            return entries.get((report_id, piece.goal_id, piece.pk))
+
+        item.progress = quarter_progress(due_requirements, entry_of, due_goals, pieces_of)
 
 
 class _PlanDates(NamedTuple):
@@ -607,78 +618,166 @@ def plan_overview(plan):
 # --- the quarter page ----------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class QuarterRequirementRow:
-    """A requirement due in the quarter, or one part of it, with what its form needs."""
+    """A requirement due in the quarter, or one part of it, with its form."""
 
     requirement: Requirement
     entry: StatusEntry | None
     # A running total's sum before this quarter, which the quarter's amount adds to.
-    previous_total: Decimal | None = None
-    parts: list = field(default_factory=list)  # QuarterRequirementRow per part
-    form: object = None  # its EntryForm, made by the view (None for one measured in parts)
+    previous_total: Decimal | None
+    parts: tuple  # QuarterRequirementRow per part; empty unless measured in parts
+    form: EntryForm | None  # None for a requirement measured in parts: its parts have one
+    filled: bool  # as goals.figures.is_filled counts it, from what was typed if anything
+
+    @property
+    def pieces(self):
+        """What has a form: its parts, or the requirement itself."""
+        return self.parts or (self,)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class CarryOver:
+    """A goal's cause, consequence and action in the latest earlier quarter that had any."""
+
+    quarter: int
+    cause: str
+    consequence: str
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
 class QuarterGoalRow:
-    """A goal due in the quarter: its own entry and its due requirements."""
+    """A goal due in the quarter: its own entry and form, and its due requirements."""
 
-    goal: object
+    goal: Goal
     entry: StatusEntry | None
-    requirements: list  # QuarterRequirementRow of each requirement due in the quarter
+    requirements: tuple  # QuarterRequirementRow of each requirement due in the quarter
     # Statuses of the goal's requirements not due this quarter, from their latest quarter
     # (a survey taken in Q3 still counts in Q4): they count in the goal's proposed status.
-    carried: list
-    form: object = None
+    carried: tuple
+    form: EntryForm
+    carry_over: CarryOver | None
 
     @property
     def forms(self):
         """The forms of the row, its requirements' (and parts') first."""
-        found = []
-        for row in self.requirements:
-            found += [part.form for part in row.parts] or [row.form]
-        return found + [self.form]
+        return [piece.form for row in self.requirements for piece in row.pieces] + [self.form]
+
+    @property
+    def filled(self):
+        return sum(row.filled for row in self.requirements)
+
+    @property
+    def has_errors(self):
+        """Whether a form of the row has a message: such a goal is never folded away."""
+        return any(form.is_bound and form.errors for form in self.forms)
 
 
-def quarter_rows(plan, quarter):
-    """What the quarter page lists: every goal due in the quarter, with its due requirements.
+@dataclass(frozen=True, slots=True)
+class QuarterPage:
+    """What the quarter page shows: the goals due under their headings, and its progress."""
+
+    sections: list  # [(section or None, [QuarterGoalRow, ...]), ...] in plan order
+    rows: list  # QuarterGoalRow of every goal due, in plan order
+
+    @property
+    def forms(self):
+        """Every form of the page, each goal's requirements' before the goal's own."""
+        return [form for row in self.rows for form in row.forms]
+
+    @property
+    def filled(self):
+        """How many of the due requirements have their figure (goals.figures.is_filled)."""
+        return sum(row.filled for row in self.rows)
+
+    @property
+    def due(self):
+        return sum(len(row.requirements) for row in self.rows)
+
+
+def build_quarter(plan, quarter, data=None, *, submitting=False, draft=False) -> QuarterPage:
+    """The quarter page of a plan: every goal due in the quarter with its due requirements,
+    each with its form, bound to `data` (what was posted) when given. `submitting` and
+    `draft` say what the forms check (goals.forms.EntryForm).
 
     A goal is due when its own quarters or one of its requirements' quarters include the
-    quarter. Returns [(section or None, [QuarterGoalRow, ...]), ...] in plan order.
+    quarter. Read in a fixed number of queries, whatever the number of goals.
     """
-    goals = goals_with_requirements(plan)
     entries = entries_by_quarter(
         StatusEntry.objects.filter(report__plan=plan, report__quarter__lte=quarter)
     )
-    due = []
-    for goal in goals:
+
+    def form_for(goal, entry, **extra):
+        return EntryForm(
+            data,
+            goal=goal,
+            plan=plan,
+            quarter=quarter,
+            submitting=submitting,
+            draft=draft,
+            entry=entry,
+            **extra,
+        )
+
+    rows = []
+    for goal in goals_with_requirements(plan):
         requirements = list(goal.requirements.all())
-        rows = [
-            _requirement_row(requirement, entries, quarter)
+        due = [
+            _requirement_row(goal, requirement, entries, quarter, form_for)
             for requirement in requirements
             if requirement.is_due_in(quarter)
         ]
-        if not (goal.is_due_in(quarter) or rows):
+        if not (goal.is_due_in(quarter) or due):
             continue
-        carried = [
+        carried = tuple(
             status
             for requirement in requirements
             if not requirement.is_due_in(quarter)
             and (status := _latest_status(requirement, entries, quarter))
-        ]
-        due.append(QuarterGoalRow(goal, entries.get((goal.pk, None, quarter)), rows, carried))
-    return group_by_section(due, lambda row: row.goal.section)
+        )
+        form = form_for(
+            goal,
+            entries.get((goal.pk, None, quarter)),
+            requirement_forms=[[piece.form for piece in row.pieces] for row in due],
+            carried=carried,
+        )
+        rows.append(
+            QuarterGoalRow(
+                goal,
+                entries.get((goal.pk, None, quarter)),
+                tuple(due),
+                carried,
+                form,
+                _carry_over(goal, entries, quarter),
+            )
+        )
+    return QuarterPage(group_by_section(rows, lambda row: row.goal.section), rows)
 
 
-def _requirement_row(requirement, entries, quarter):
-    row = QuarterRequirementRow(
-        requirement, entries.get((requirement.goal_id, requirement.pk, quarter))
-    )
+def _requirement_row(goal, requirement, entries, quarter, form_for):
+    entry = entries.get((requirement.goal_id, requirement.pk, quarter))
     if requirement.measure == Requirement.Measure.PARTS:
-        row.parts = [_requirement_row(part, entries, quarter) for part in parts_of(requirement)]
-    elif takes_number(requirement) and is_running_total(requirement):
-        row.previous_total = total_before(requirement, entries_of(requirement, entries), quarter)
-    return row
+        parts = tuple(
+            _requirement_row(goal, part, entries, quarter, form_for)
+            for part in parts_of(requirement)
+        )
+        filled = all(part.filled for part in parts)
+        return QuarterRequirementRow(requirement, entry, None, parts, None, filled)
+    previous_total = None
+    if takes_number(requirement) and is_running_total(requirement):
+        previous_total = total_before(requirement, entries_of(requirement, entries), quarter)
+    form = form_for(goal, entry, requirement=requirement, previous_total=previous_total)
+    filled = is_filled(requirement, lambda _piece: form.typed if form.is_bound else entry)
+    return QuarterRequirementRow(requirement, entry, previous_total, (), form, filled)
+
+
+def _carry_over(goal, entries, quarter):
+    for earlier in range(quarter - 1, 0, -1):
+        entry = entries.get((goal.pk, None, earlier))
+        if entry is not None and (entry.cause or entry.consequence or entry.action):
+            return CarryOver(earlier, entry.cause, entry.consequence, entry.action)
+    return None
 
 
 def _latest_status(requirement, entries, quarter):
@@ -696,7 +795,7 @@ def _latest_status(requirement, entries, quarter):
 # --- the year end ------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class YearEndRequirementRow:
     """A requirement at the year end: the evidence, the pre-fill and why, the verdict so far."""
 
@@ -713,13 +812,15 @@ class YearEndRequirementRow:
         return f"met_{self.requirement.pk}"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class YearEndGoalRow:
-    goal: object
+    goal: Goal
     requirements: list  # YearEndRequirementRow
     verdict: GoalVerdict | None
-    score: object = None  # its GoalScore by the final verdict
-    rule: str | None = None  # the verdict the rule gives from the requirements' pre-fill
+    score: object  # its GoalScore by the final verdict
+    # The verdict the rule gives: from the requirements' pre-fill, or, on a page sent back
+    # to the reviewer, from what they ticked.
+    rule: str | None
 
     @property
     def rule_label(self):
@@ -734,19 +835,24 @@ class YearEndGoalRow:
         return f"reason_{self.goal.pk}"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class YearEnd:
     rows: list  # YearEndGoalRow per goal, in plan order
     degree: object  # the plan's Degree (goals.scoring.plan_degree)
+    form: YearEndForm  # the verdicts' form, bound to what was posted if anything
 
     @property
     def sections(self):
         return group_by_section(self.rows, lambda row: row.goal.section)
 
 
-def year_end(plan):
+def year_end(plan, data=None) -> YearEnd:
     """The plan's goals for the year end, in plan order, with every requirement's evidence,
-    each goal's score and the plan's fulfilment degree."""
+    each goal's score, the plan's fulfilment degree and the verdicts' form.
+
+    With `data` (a posted form) the form is bound and validated, and each row's rule is the
+    verdict the reviewer's ticks give.
+    """
     goals = list(goals_with_requirements(plan))
     entries = entries_by_quarter(StatusEntry.objects.filter(report__plan=plan))
     decided = {
@@ -764,9 +870,13 @@ def year_end(plan):
             goal.fulfilment_rule, goal.required_count, [item.prefill for item in requirements]
         )
         rows.append(YearEndGoalRow(goal, requirements, verdicts.get(goal.pk), score, rule))
+    form = YearEndForm(data, rows=rows)
+    if form.is_bound:
+        form.is_valid()  # gives the rule of each goal as the ticks have it
+        rows = [replace(row, rule=form.rule_verdicts.get(row.goal.pk, row.rule)) for row in rows]
     statuses = latest_statuses(entries)
     degree = plan_degree(goals, final, statuses, plan.scoring_method, plan.partial_score)
-    return YearEnd(rows, degree)
+    return YearEnd(rows, degree, form)
 
 
 def latest_statuses(entries):

@@ -20,11 +20,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from goals import services
 from goals.figures import quarter_target_line
-from goals.forms import quarter_forms
 from goals.limits import cell_text, from_cell_text, mark_text_cells, workbook_text
 from goals.models import Plan, QuarterReport, Status
 from goals.numbers import parse_number
-from goals.selectors import quarter_rows
+from goals.selectors import build_quarter
 
 FORMAT = "mrplan-figures/1"
 FIGURES_SHEET = "Tal"
@@ -87,21 +86,19 @@ def file_name(plan, quarter):
 # --- out ---------------------------------------------------------------------------------
 
 
-def _row_items(rows):
+def _row_items(page):
     """Each (key, goal, requirement or None, its form) of the quarter, in page order."""
-    for _section, goal_rows in rows:
-        for goal_row in goal_rows:
-            goal = goal_row.goal
-            for row in goal_row.requirements:
-                for piece in row.parts or [row]:
-                    yield f"r{piece.requirement.pk}", goal, piece.requirement, piece.form
-            yield f"g{goal.pk}", goal, None, goal_row.form
+    for goal_row in page.rows:
+        goal = goal_row.goal
+        for row in goal_row.requirements:
+            for piece in row.pieces:
+                yield f"r{piece.requirement.pk}", goal, piece.requirement, piece.form
+        yield f"g{goal.pk}", goal, None, goal_row.form
 
 
 def figures_workbook(plan, quarter):
     """The quarter's figures as a workbook: a row per goal and per requirement due."""
-    rows = quarter_rows(plan, quarter)
-    quarter_forms(plan, quarter, rows)
+    page = build_quarter(plan, quarter)
     report = QuarterReport.objects.filter(plan=plan, quarter=quarter).first()
     workbook = Workbook()
     sheet = workbook.active
@@ -113,7 +110,7 @@ def figures_workbook(plan, quarter):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.column_dimensions[chr(ord("A") + KEY_COLUMN)].hidden = True
     sheet.freeze_panes = "A2"
-    for key, goal, requirement, form in _row_items(rows):
+    for key, goal, requirement, form in _row_items(page):
         values = [None] * len(COLUMNS)
         if requirement is None:
             values[0], values[1] = goal.number, goal.title
@@ -282,9 +279,9 @@ def import_figures(raw, *, user, plan=None, quarter=None):
             ]
         )
     plan, quarter = named_plan, named_quarter
-    rows = quarter_rows(plan, quarter)
-    current = quarter_forms(plan, quarter, rows)
-    items = {key: (goal, requirement, form) for key, goal, requirement, form in _row_items(rows)}
+    page = build_quarter(plan, quarter)
+    current = page.forms
+    items = {key: (goal, requirement, form) for key, goal, requirement, form in _row_items(page)}
     # Start from what is saved, so a row left out of the file is left as it is.
     data = {}
     for form in current:
@@ -333,7 +330,7 @@ def import_figures(raw, *, user, plan=None, quarter=None):
         problems += _read_row(form, cells, positions, number, data)
     if problems:
         raise FiguresFileError(problems)
-    forms = quarter_forms(plan, quarter, rows, data)
+    forms = build_quarter(plan, quarter, data).forms
     for form in forms:
         if form.is_valid():
             continue

@@ -100,7 +100,9 @@ def test_a_share_above_100_pct_gets_a_message_on_its_field(client, alice, plan, 
     assert "En andel i pct. ligger mellem 0 og 100." in html
     field = re.search(rf'<input [^>]*id="id_r{threshold.pk}-result_value">', html)[0]
     assert 'aria-invalid="true"' in field and 'value="1.000,5"' in field
-    assert not StatusEntry.objects.exists()
+    # A draft: the goal's status is saved, the unreadable figure is not.
+    assert StatusEntry.objects.get(requirement=None).status == "green"
+    assert not StatusEntry.objects.filter(requirement=threshold).exists()
 
 
 def test_a_number_that_could_be_misread_gets_a_message_and_nothing_is_lost(
@@ -117,7 +119,8 @@ def test_a_number_that_could_be_misread_gets_a_message_and_nothing_is_lost(
     assert response.status_code == 200
     assert "komma som decimaltegn" in html
     assert 'value="95.5"' in html and "Vi er godt med" in html
-    assert not QuarterReport.objects.exists()
+    assert StatusEntry.objects.get(requirement=None).result_text == "Vi er godt med"
+    assert not StatusEntry.objects.filter(requirement=threshold).exists()
 
 
 def test_red_without_cause_consequence_and_action_is_refused_on_its_row(
@@ -129,6 +132,7 @@ def test_red_without_cause_consequence_and_action_is_refused_on_its_row(
         form_data(
             goal,
             threshold,
+            button="submit",
             status="red",
             result_text="Bagud",
             action="Ekstra ressourcer",
@@ -174,12 +178,15 @@ def test_tolerance_comes_from_the_plan(
 
 def test_another_status_than_proposed_needs_a_reason(client, alice, plan, goal, threshold):
     client.force_login(alice)
-    data = form_data(goal, threshold, status="green", req_result_value="80", req_status="green")
+    data = form_data(
+        goal, threshold, "submit", status="green", req_result_value="80", req_status="green"
+    )
     response = client.post(url(plan), data)
     assert "men tallet giver rød" in page(response)
     assert not StatusEntry.objects.exists()
     data[f"r{threshold.pk}-status_reason"] = "Tallet er påvirket af en engangsleverance."
     assert client.post(url(plan), data).status_code == 302
+    assert QuarterReport.objects.get().state == ReportState.SUBMITTED
     entry = StatusEntry.objects.get(requirement=threshold)
     assert (entry.status, entry.status_reason[:10]) == ("green", "Tallet er ")
 
@@ -331,3 +338,19 @@ def test_quarter_page_query_count_does_not_grow_with_goals(
     with django_assert_max_num_queries(14):
         response = client.get(url(plan))
     assert response.status_code == 200
+
+
+def test_the_page_gets_its_rows_with_their_forms_from_one_builder(plan, goal, threshold):
+    import dataclasses
+
+    from goals.selectors import QuarterGoalRow, QuarterRequirementRow, build_quarter
+
+    page = build_quarter(plan, 2, {f"r{threshold.pk}-result_value": "96"})
+    (row,) = page.rows
+    assert isinstance(row, QuarterGoalRow) and row.goal == goal
+    (item,) = row.requirements
+    assert isinstance(item, QuarterRequirementRow) and item.form.requirement == threshold
+    assert item.form.is_bound and row.form.requirement is None
+    assert page.forms == [item.form, row.form]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.form = None

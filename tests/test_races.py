@@ -465,7 +465,8 @@ def test_a_refused_quarter_form_keeps_the_version_it_was_built_from(
         version=0,
     )
     client.force_login(alice)
-    red = quarter_data(goals={goal: {"status": "red"}})  # red needs cause, consequence, action
+    # Submitting red needs cause, consequence and action.
+    red = quarter_data(button="submit", goals={goal: {"status": "red"}})
     response = client.post(quarter_url(plan, 1), red)
     assert response.status_code == 200
     assert 'id="form-errors"' in response.content.decode()

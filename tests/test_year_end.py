@@ -230,3 +230,22 @@ def test_partial_scoring_on_the_page(client, plan, carol):
     assert GoalVerdict.objects.get(goal=partial).verdict == PARTLY
     html = client.get(year_end_url(plan)).content.decode()
     assert "70,0 pct." in html  # 50 for the met goal + 40 pct. of 50 for the partly met one
+
+
+def test_the_pages_rows_come_from_the_builder_with_the_rule_as_the_ticks_give_it(be2021):
+    import dataclasses
+
+    from goals.selectors import YearEndGoalRow, year_end
+
+    counts = {g.number: g.requirements.count() for g in be2021.goals.all()}
+    mets = {number: ["yes"] * n for number, n in counts.items()}
+    mets["1.2"] = ["no"]
+    page = year_end(be2021, verdict_post(be2021, mets))
+    rows = {row.goal.number: row for row in page.rows}
+    assert all(isinstance(row, YearEndGoalRow) for row in page.rows)
+    assert (rows["1.1"].rule, rows["1.2"].rule) == (MET, NOT)
+    assert page.form.is_bound and page.form.is_valid()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rows["1.1"].rule = NOT
+    # Unposted, the rule is the pre-fill's: nothing decided, nothing ticked.
+    assert year_end(be2021).rows[0].rule is None

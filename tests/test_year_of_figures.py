@@ -11,10 +11,9 @@ from io import BytesIO
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from goals.forms import quarter_forms
 from goals.models import Membership, QuarterReport, ReportState
 from goals.numbers import format_number
-from goals.selectors import quarter_rows
+from goals.selectors import build_quarter
 from goals.workbook import HEADERS
 from tests.conftest import member
 from tests.helpers import EXPLAINED, quarter_data, quarter_url, requirement_of
@@ -48,7 +47,7 @@ def _as_typed(value):
 def _the_page_as_shown(plan, quarter):
     """The quarter page's fields as the browser would send them back, as they stand."""
     data = {}
-    for form in quarter_forms(plan, quarter, quarter_rows(plan, quarter)):
+    for form in build_quarter(plan, quarter).forms:
         for name in form.fields:
             data[form.add_prefix(name)] = _as_typed(form.initial.get(name))
     return data

@@ -10,10 +10,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from goals import services
-from goals.forms import FiguresUploadForm, ReviewForm, quarter_forms
+from goals.forms import FiguresUploadForm, ReviewForm, unread_fields
 from goals.models import QuarterReport, Status
 from goals.permissions import REPORT, REVIEW, plan_access, take_unsaved_input
-from goals.selectors import quarter_document, quarter_rows, quarter_tabs
+from goals.selectors import build_quarter, quarter_document, quarter_tabs
 from goals.workbook import FiguresFileError, figures_workbook, file_name, import_figures
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,7 +30,6 @@ def _check_quarter(quarter):
 def quarter_page(request, plan, quarter):
     _check_quarter(quarter)
     report = QuarterReport.objects.filter(plan=plan, quarter=quarter).first()
-    rows = quarter_rows(plan, quarter)
     editable = request.plan_rights.report and (report is None or report.is_editable)
     version = report.version if report else 0
     conflict = None
@@ -45,7 +44,8 @@ def quarter_page(request, plan, quarter):
             ),
         )
     action = (data or {}).get("action", SAVE)
-    forms = quarter_forms(plan, quarter, rows, data, submitting=action == SUBMIT)
+    page = build_quarter(plan, quarter, data, submitting=action == SUBMIT, draft=action != SUBMIT)
+    forms = page.forms
     if data is not None:
         try:
             sent_version = int(data.get("version", ""))
@@ -59,26 +59,37 @@ def quarter_page(request, plan, quarter):
         if not editable:
             messages.error(request, _("Kvartalet kan ikke ændres nu."))
             return redirect(request.path)
-        if all(form.is_valid() for form in forms):
-            save_rows = [
-                services.Row(goal=form.goal, requirement=form.requirement, values=form.cleaned_data)
-                for form in forms
-            ]
-            try:
-                report, changed = services.save_quarter(
-                    plan=plan,
-                    quarter=quarter,
-                    user=request.user,
-                    rows=save_rows,
-                    version=sent_version,
-                    submit=action == SUBMIT,
-                )
-            except services.ConcurrentEdit as exc:
-                conflict = exc
-                report, version = exc.report, exc.report.version
-            except services.ServiceError as exc:
-                messages.error(request, exc.message)
-            else:
+        # Every form is read, so each says what it could not read.
+        valid = all([form.is_valid() for form in forms])
+        if action == SUBMIT and not valid:
+            messages.error(
+                request,
+                _("Intet er gemt: ret de markerede felter. Alt, hvad du skrev, står stadig her."),
+            )
+            return _render(request, plan, quarter, report, page, version)
+        # A draft keeps what could be read; the fields that could not are left as they were,
+        # and stay on the page as typed with their messages.
+        save_rows = [
+            services.Row(goal=form.goal, requirement=form.requirement, values=form.cleaned_data)
+            for form in forms
+        ]
+        unsaved = unread_fields(forms)
+        try:
+            report, changed = services.save_quarter(
+                plan=plan,
+                quarter=quarter,
+                user=request.user,
+                rows=save_rows,
+                version=sent_version,
+                submit=action == SUBMIT,
+            )
+        except services.ConcurrentEdit as exc:
+            conflict = exc
+            report, version = exc.report, exc.report.version
+        except services.ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            if not unsaved:
                 if action == SUBMIT:
                     messages.success(request, _("Kvartalet er indsendt til departementet."))
                 elif changed:
@@ -86,21 +97,20 @@ def quarter_page(request, plan, quarter):
                 else:
                     messages.info(request, _("Der var ingen ændringer at gemme."))
                 return redirect(request.path)
-        else:
-            messages.error(
-                request,
-                _("Intet er gemt: ret de markerede felter. Alt, hvad du skrev, står stadig her."),
+            # The page as typed, at the version the save reached, so the next save goes on.
+            version = report.version
+            return _render(
+                request, plan, quarter, report, page, version, unsaved=unsaved, saved=changed
             )
 
-    return _render(request, plan, quarter, report, rows, forms, version, conflict=conflict)
+    return _render(request, plan, quarter, report, page, version, conflict=conflict)
 
 
-def _render(
-    request, plan, quarter, report, rows, forms, version, conflict=None, problems=(), **extra
-):
+def _render(request, plan, quarter, report, page, version, conflict=None, problems=(), **extra):
     editable = request.plan_rights.report and (report is None or report.is_editable)
     # A quarter the user cannot change is read as a document, not as a disabled form.
     document = None if editable else quarter_document(plan, quarter, report)
+    forms = page.forms
     return render(
         request,
         "goals/quarter.html",
@@ -109,7 +119,8 @@ def _render(
             "rights": request.plan_rights,
             "quarter": quarter,
             "report": report,
-            "rows": rows,
+            "page": page,
+            "rows": page.sections,
             "forms": forms,
             "editable": editable,
             "document": document,
@@ -119,7 +130,10 @@ def _render(
             "workbook_problems": problems,
             "deadline": plan.deadline_for(quarter),
             "overdue": plan.is_overdue(quarter, report),
-            "invalid_forms": [form for form in forms if form.is_bound and form.errors],
+            # After a draft save the unread fields are listed by the form (`unsaved`).
+            "invalid_forms": []
+            if "unsaved" in extra
+            else [form for form in forms if form.is_bound and form.errors],
             "status_labels_json": json.dumps({s.value: str(s.label) for s in Status}),
             **extra,
         },
@@ -169,10 +183,9 @@ def quarter_upload(request, plan, quarter):
             return redirect("goals:quarter", plan.institution.short_name, plan.year, quarter)
     messages.error(request, _("Intet fra filen er gemt."))
     report = QuarterReport.objects.filter(plan=plan, quarter=quarter).first()
-    rows = quarter_rows(plan, quarter)
-    forms = quarter_forms(plan, quarter, rows)
     version = report.version if report else 0
-    return _render(request, plan, quarter, report, rows, forms, version, conflict, problems)
+    page = build_quarter(plan, quarter)
+    return _render(request, plan, quarter, report, page, version, conflict, problems)
 
 
 @require_POST
@@ -218,15 +231,12 @@ def review(request, plan, quarter, action):
 def _review_refused(request, plan, quarter, report, comment, changes=()):
     """The quarter page as it is now, with what changed since the reviewer's page and the
     comment they typed, so they can look again and act on what they see."""
-    rows = quarter_rows(plan, quarter)
-    forms = quarter_forms(plan, quarter, rows)
     return _render(
         request,
         plan,
         quarter,
         report,
-        rows,
-        forms,
+        build_quarter(plan, quarter),
         report.version,
         review_changes=changes,
         review_refused=True,

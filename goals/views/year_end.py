@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from goals import services
-from goals.forms import YearEndForm
 from goals.models import Fulfilment
 from goals.permissions import REVIEW, plan_access
 from goals.selectors import year_end
@@ -15,21 +14,18 @@ from goals.selectors import year_end
 
 @plan_access(REVIEW)
 def year_end_page(request, plan):
-    page = year_end(plan)
-    form = YearEndForm(request.POST if request.method == "POST" else None, rows=page.rows)
+    page = year_end(plan, request.POST if request.method == "POST" else None)
     version, conflict = services.year_end_version(plan), None
     if request.method == "POST":
-        if form.is_valid():
+        if page.form.is_valid():
             # Until a save goes through, the page stays at the version the reviewer saw.
-            version = form.cleaned_data["version"]
+            version = page.form.cleaned_data["version"]
             try:
-                changed = _save(request, plan, page, form, version)
+                changed = _save(request, plan, page, version)
             except services.YearEndConflict as exc:
                 conflict, version = exc, exc.version
                 # The page as the other reviewer left it, with this reviewer's input on top.
-                page = year_end(plan)
-                form = YearEndForm(request.POST, rows=page.rows)
-                form.is_valid()
+                page = year_end(plan, request.POST)
             except services.ServiceError as exc:
                 messages.error(request, exc.message)
             else:
@@ -41,14 +37,12 @@ def year_end_page(request, plan):
         else:
             messages.error(request, _("Intet er gemt: ret de markerede felter."))
             version = _posted_version(request)
-        for row in page.rows:  # the rule as the reviewer's ticks give it
-            row.rule = form.rule_verdicts.get(row.goal.pk, row.rule)
     return render(
         request,
         "goals/year_end.html",
         {
             "plan": plan,
-            "form": form,
+            "form": page.form,
             "page": page,
             "version": version,
             "conflict": conflict,
@@ -60,7 +54,8 @@ def year_end_page(request, plan):
     )
 
 
-def _save(request, plan, page, form, version):
+def _save(request, plan, page, version):
+    form = page.form
     return services.save_year_end(
         plan=plan,
         user=request.user,

@@ -10,6 +10,16 @@
 // A status the script ticked follows the figure; one the reporter ticked stays, until they
 // tick the proposed one again. While a number is half typed ("1." on the way to "1.100") the
 // last proposal stands.
+//
+// It also keeps the page light to fill in: the reason box ([data-reason-box]) only while the
+// chosen status differs from the proposed one (data-proposed on the row or .goal-own), or it
+// has text or a message; the count of requirements filled in (#quarter-progress, and per goal
+// .goal-progress), counted as goals.figures.is_filled counts; goals folded away and unfolded
+// (.fold-toggle, .fold-all; a goal with a message, data-has-errors, stays open); and a goal's
+// cause, consequence and action fetched from the previous quarter (.carry-over) into the
+// boxes that are empty, never over what was typed. Folded goals are remembered for the page
+// in the tab (sessionStorage), so a save does not unfold them. Without the script all of it
+// stays open.
 (function () {
   "use strict";
   var form = document.getElementById("quarter-form");
@@ -149,6 +159,7 @@
       }  // else half typed: the last proposal stands
       showProposal(output, last);
       status.follow(last);
+      row.dataset.proposed = last || "";
       changed(row);
     }
 
@@ -198,10 +209,160 @@
     }
 
     status.start(proposal());
+    own.dataset.proposed = proposal();
     goal.addEventListener("status-changed", function () {
       var proposed = proposal();
       showProposal(output, proposed);
       status.follow(proposed);
+      own.dataset.proposed = proposed;
+      reasons.forEach(function (update) { update(); });
+    });
+  });
+
+  // --- The reason box, only when the chosen status differs from the proposed one. --------
+  var reasons = [];
+  form.querySelectorAll("[data-reason-box]").forEach(function (box) {
+    var container = box.closest(".requirement, .goal-own");
+    var text = box.querySelector("textarea");
+    if (!container || !text) { return; }
+    function update() {
+      var proposed = container.dataset.proposed || "";
+      var chosen = checkedValue(container);
+      var needed = Boolean(text.value.trim()) || Boolean(box.querySelector(".is-invalid")) ||
+        Boolean(proposed && chosen && chosen !== proposed);
+      box.hidden = !needed;
+    }
+    container.addEventListener("change", update);
+    container.addEventListener("status-changed", update);
+    box.hidden = box.dataset.reasonShown !== "true";
+    reasons.push(update);
+  });
+
+  // --- How many requirements are filled in, on the page and per goal. ---------------------
+  function has(row, selector) {
+    return Array.prototype.some.call(row.querySelectorAll(selector), function (field) {
+      return field.value.trim() !== "";
+    });
+  }
+
+  // As goals.figures.is_filled: a number where one is asked, else a text or a status.
+  function pieceFilled(row) {
+    if (row.dataset.kind !== "text") {
+      return has(row, "input[name$='-result_value'], input[name$='-ytd_value']");
+    }
+    return has(row, "textarea[name$='-result_text']") || Boolean(checkedValue(row));
+  }
+
+  function requirementsOf(scope) {
+    var found = [];
+    scope.querySelectorAll(".requirement:not([data-part-of]), .requirement-parts").forEach(
+      function (element) { found.push(element); });
+    return found;
+  }
+
+  function filled(element) {
+    if (element.classList.contains("requirement-parts")) {
+      var parts = element.querySelectorAll(".requirement");
+      return parts.length > 0 && Array.prototype.every.call(parts, pieceFilled);
+    }
+    return pieceFilled(element);
+  }
+
+  function setCount(holder, count) {
+    var output = holder && holder.querySelector(".filled-count");
+    if (output && output.textContent !== String(count)) { output.textContent = String(count); }
+  }
+
+  function updateProgress() {
+    var total = 0;
+    form.querySelectorAll("section.goal").forEach(function (goal) {
+      var count = requirementsOf(goal).filter(filled).length;
+      setCount(goal.querySelector(".goal-progress"), count);
+      total += count;
+    });
+    var progress = document.getElementById("quarter-progress");
+    setCount(progress, total);
+    var bar = progress && progress.querySelector("progress");
+    if (bar) { bar.value = total; }
+  }
+  form.addEventListener("input", updateProgress);
+  form.addEventListener("change", updateProgress);
+
+  // --- Goals fold away and unfold. ---------------------------------------------------------
+  function setFolded(goal, folded) {
+    var button = goal.querySelector(".fold-toggle");
+    if (!button || (folded && goal.hasAttribute("data-has-errors"))) { return; }
+    var body = document.getElementById(button.getAttribute("aria-controls"));
+    var word = button.querySelector(".fold-word");
+    body.hidden = folded;
+    button.setAttribute("aria-expanded", String(!folded));
+    word.textContent = folded ? word.dataset.closed : word.dataset.open;
+    goal.classList.toggle("folded", folded);
+  }
+  // The goals folded away are remembered for this quarter's page in this tab, so they stay
+  // folded after a save; a goal with a message opens all the same.
+  var memory = "mrplan-folded:" + window.location.pathname;
+  function remembered() {
+    try { return JSON.parse(window.sessionStorage.getItem(memory) || "[]"); }
+    catch (error) { return []; }
+  }
+  function remember() {
+    var folded = [];
+    goals.forEach(function (goal) { if (goal.classList.contains("folded")) { folded.push(goal.id); } });
+    try { window.sessionStorage.setItem(memory, JSON.stringify(folded)); }
+    catch (error) { /* storage refused: folding still works for this visit */ }
+  }
+  var goals = form.querySelectorAll("section.goal");
+  var wasFolded = remembered();
+  goals.forEach(function (goal) {
+    var button = goal.querySelector(".fold-toggle");
+    if (!button) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      setFolded(goal, button.getAttribute("aria-expanded") === "true");
+      remember();
+    });
+    if (wasFolded.indexOf(goal.id) >= 0) { setFolded(goal, true); }
+  });
+  var foldAll = form.querySelector(".fold-all");
+  if (foldAll && goals.length) {
+    foldAll.hidden = false;
+    foldAll.querySelectorAll("button[data-fold]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var folded = button.dataset.fold === "all";
+        goals.forEach(function (goal) { setFolded(goal, folded); });
+        remember();
+      });
+    });
+  }
+
+  // --- Cause, consequence and action from the previous quarter, into the empty boxes. -----
+  form.querySelectorAll(".carry-over").forEach(function (button) {
+    var own = button.closest(".goal-own");
+    var line = button.closest(".carry-over-line");
+    var result = line.querySelector(".carry-over-result");
+    line.hidden = false;
+    button.addEventListener("click", function () {
+      var done = [];
+      var kept = [];
+      ["cause", "consequence", "action"].forEach(function (name) {
+        var value = button.dataset[name];
+        var box = own.querySelector("textarea[name$='-" + name + "']");
+        if (!value || !box) { return; }
+        var label = own.querySelector("label[for='" + box.id + "']");
+        var word = label ? label.textContent.trim() : name;
+        if (box.value.trim()) {
+          if (box.value.trim() !== value.trim()) { kept.push(word); }
+          return;
+        }
+        box.value = value;
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+        done.push(word);
+      });
+      var said = done.length ? button.dataset.done.replace("%s", done.join(", ")) : button.dataset.nothing;
+      if (kept.length) { said += " " + button.dataset.kept.replace("%s", kept.join(", ")); }
+      result.textContent = said;
+      reasons.forEach(function (update) { update(); });
     });
   });
 })();
