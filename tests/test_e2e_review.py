@@ -6,6 +6,8 @@ confirmation step. axe-core checks the document pages (submitted, returned, appr
 reviewer's and the reporter's) at 1280 and 390 px. Screenshots go to test-artifacts/review/.
 """
 
+import time
+
 import pytest
 
 from goals.figures import takes_number
@@ -61,6 +63,15 @@ def _people(plan):
     return people
 
 
+def _wait_until_scrolled(page, timeout=5.0):
+    """Until the page has scrolled from its top. Asked from the test, not with
+    `wait_for_function`, whose polling evaluates a string, which the pages' CSP refuses."""
+    deadline = time.monotonic() + timeout
+    while page.evaluate("window.scrollY") <= 0:
+        assert time.monotonic() < deadline, "the page did not scroll"
+        page.wait_for_timeout(50)
+
+
 def _bar_in_view(page):
     box = page.locator("#quarter-bar").bounding_box()
     return box is not None and -1 <= box["y"] <= 1
@@ -88,7 +99,7 @@ def test_the_reviewer_returns_and_approves_from_the_bar(live_server, request):
         height = page.evaluate("document.documentElement.scrollHeight")
         assert height > 2 * device["viewport"]["height"], height
         page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-        page.wait_for_function("window.scrollY > 0")
+        _wait_until_scrolled(page)
         assert _bar_in_view(page), page.locator("#quarter-bar").bounding_box()
         expect(page.locator("#return-step summary")).to_be_in_viewport()
         page.screenshot(path=str(SHOTS / f"scrolled-{device_name}.png"))
@@ -166,7 +177,7 @@ def test_the_document_pages_are_accessible_at_desktop_and_phone_width(live_serve
         page.goto(f"{live_server.url}{path}/2/")
         expect(page.locator("#changes-summary")).to_contain_text("1 felt ændret")
         page.locator("#changes-summary a").first.click()
-        page.wait_for_function("window.scrollY > 0")
+        _wait_until_scrolled(page)
         target = page.locator(f"#doc-g{goal.pk}-own").bounding_box()
         bar = page.locator("#quarter-bar").bounding_box()
         assert target["y"] >= bar["y"] + bar["height"] - 1, (target, bar)

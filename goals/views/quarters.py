@@ -43,6 +43,9 @@ def quarter_page(request, plan, quarter):
                 "Tryk Gem kladde for at gemme det."
             ),
         )
+    if data is None and not editable:
+        # Read as a document: the forms would only be built to be left unused.
+        return _render(request, plan, quarter, report, None, version)
     action = (data or {}).get("action", SAVE)
     page = build_quarter(plan, quarter, data, submitting=action == SUBMIT, draft=action != SUBMIT)
     forms = page.forms
@@ -110,7 +113,7 @@ def _render(request, plan, quarter, report, page, version, conflict=None, proble
     editable = request.plan_rights.report and (report is None or report.is_editable)
     # A quarter the user cannot change is read as a document, not as a disabled form.
     document = None if editable else quarter_document(plan, quarter, report)
-    forms = page.forms
+    forms = page.forms if page else []
     return render(
         request,
         "goals/quarter.html",
@@ -120,7 +123,7 @@ def _render(request, plan, quarter, report, page, version, conflict=None, proble
             "quarter": quarter,
             "report": report,
             "page": page,
-            "rows": page.sections,
+            "rows": page.sections if page else document.sections,
             "forms": forms,
             "editable": editable,
             "document": document,
