@@ -19,6 +19,7 @@ from goals.figures import (
     year_target,
 )
 from goals.models import (
+    HANDED_IN_STATES,
     QUARTERS,
     FigureKind,
     Fulfilment,
@@ -151,14 +152,18 @@ def quarter_cells(goal, requirements, entries):
     ]
 
 
-def plan_overview(plan):
+def plan_overview(plan, *, handed_in_only=False):
     """The plan's goals in plan order, grouped under their headings, with every quarter.
 
     Returns (rows, reports): rows is [(section or None, [PlanGoalRow, ...]), ...]; reports
-    lists the plan's four quarterly reports (None where there is none).
+    lists the plan's four quarterly reports (None where there is none). `handed_in_only`
+    leaves out what drafts and returned quarters hold, as the department is to see it.
     """
     goals = list(goals_with_requirements(plan))
-    entries = entries_by_quarter(StatusEntry.objects.filter(report__plan=plan))
+    entries = StatusEntry.objects.filter(report__plan=plan)
+    if handed_in_only:
+        entries = entries.filter(report__state__in=HANDED_IN_STATES)
+    entries = entries_by_quarter(entries)
     rows = []
     for goal in goals:
         requirements = list(goal.requirements.all())

@@ -5,9 +5,11 @@ goals and quarters (tests/test_dashboard_queries.py holds them to it). A ministr
 read as plain rows once (`YearStatuses`) and counted in Python; rows that are shown in full
 are read with their plan and institution in the same query.
 
-A goal's status in a quarter is the goal-level status entry of that quarter's report,
-whatever the report's state: the department may follow a draft read-only, and every page
-shows the report's state beside the statuses so a draft is never taken for a handed-in report.
+The department sees what was handed in: a goal's status in a quarter counts only when that
+quarter's report is submitted or approved (`goals.models.HANDED_IN_STATES`). A draft, or a
+quarter sent back and not yet resubmitted, shows as its state ("Kladde", "Sendt retur")
+without its statuses, in every count, chart and degree; the department may still open it
+read-only from its link.
 """
 
 from collections import Counter
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import (
+    HANDED_IN_STATES,
     QUARTERS,
     Goal,
     GroupGoal,
@@ -55,10 +58,12 @@ class Filters:
     status: str = ""  # needs attention only: "red" or "yellow"
 
 
-def _reports_of(ministry, year):
+def _handed_in_reports_of(ministry, year):
     # As a subquery of report ids, so the database starts from the year's few reports and
     # reaches their goal-level entries by the (requirement, report, status) index.
-    return QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year).values("pk")
+    return QuarterReport.objects.filter(
+        plan__ministry=ministry, plan__year=year, state__in=HANDED_IN_STATES
+    ).values("pk")
 
 
 def plan_years(ministry):
@@ -151,37 +156,36 @@ class GoalFacts(NamedTuple):
 
 
 class EntryFacts(NamedTuple):
-    """A goal's status in one quarter, read as a plain row (NamedTuples are cheap to make)."""
+    """A goal's handed-in status in one quarter, read as a plain row (cheap to make)."""
 
     pk: int
     goal_id: int
     quarter: int
     status: str
-    updated_at: object = None
 
 
 @dataclass
 class YearStatuses:
-    """A ministry's year in three queries: its reports, its goals and their statuses.
+    """A ministry's year in three queries: its reports, its goals and their handed-in statuses.
 
     The dashboards count, filter and find each goal's latest status from these rows in
     Python: a few thousand rows for the largest ministry, read in one pass each, where the
     same in SQL needs correlated subqueries whose plans depend on the database's statistics.
     """
 
-    states: dict  # (plan id, quarter) -> report state
+    states: dict  # (plan id, quarter) -> report state, of every report whatever its state
     goals: dict  # goal id -> GoalFacts
-    entries: list  # EntryFacts of every goal-level status, in no order
+    entries: list  # EntryFacts of every goal-level status of a handed-in report, in no order
 
     @classmethod
-    def read(cls, ministry, year, with_times=False):
-        """`with_times` also reads when each status was last changed."""
+    def read(cls, ministry, year):
         quarters, states = {}, {}
         for pk, plan_id, quarter, state in QuarterReport.objects.filter(
             plan__ministry=ministry, plan__year=year
         ).values_list("pk", "plan_id", "quarter", "state"):
-            quarters[pk] = quarter
             states[plan_id, quarter] = state
+            if state in HANDED_IN_STATES:
+                quarters[pk] = quarter
         goals = {
             pk: GoalFacts(pk, plan_id, kind, beacon_id, reporting_quarters, weight or ONE, verdict)
             for pk, plan_id, kind, beacon_id, reporting_quarters, weight, verdict in (
@@ -198,19 +202,20 @@ class YearStatuses:
                 )  # fmt: skip
             )
         }
-        fields = ["pk", "goal_id", "report_id", "status"] + (["updated_at"] if with_times else [])
-        # A report made between the two reads is left for the next request.
+        # A report handed in or taken back between the two reads is left for the next request:
+        # only entries of reports that were handed in at both reads are kept.
+        make = EntryFacts._make
         entries = [
-            EntryFacts(row[0], row[1], quarters[row[2]], *row[3:])
-            for row in (
+            make((pk, goal_id, quarters[report_id], status))
+            for pk, goal_id, report_id, status in (
                 StatusEntry.objects.filter(
-                    report__in=_reports_of(ministry, year), requirement__isnull=True
+                    report__in=_handed_in_reports_of(ministry, year), requirement__isnull=True
                 )
                 .exclude(status="")
                 .order_by()
-                .values_list(*fields)
+                .values_list("pk", "goal_id", "report_id", "status")
             )
-            if row[2] in quarters
+            if report_id in quarters
         ]
         return cls(states, goals, entries)
 
@@ -348,19 +353,27 @@ def overview_totals(rows):
 def attention_entries(ministry, filters):
     """Red and yellow goals across the ministry's institutions, newest first, as entry ids.
 
-    Without a quarter filter a goal is listed by its latest status, so a goal that was red
-    in the first quarter and green since is not; with one, by its status in that quarter.
-    Ids, so that a page of them can be read in full with `attention_page`.
+    Without a quarter filter a goal is listed by its latest handed-in status, so a goal that
+    was red in the first quarter and green since is not; with one, by its status in that
+    quarter. Ids, so that a page of them can be read in full with `attention_page`.
     """
-    year = YearStatuses.read(ministry, filters.year, with_times=True)
+    year = YearStatuses.read(ministry, filters.year)
     if filters.quarter:
         candidates = [e for e in year.entries if e.quarter == filters.quarter]
     else:
         candidates = year.latest().values()
     wanted = {filters.status} if filters.status else {Status.RED, Status.YELLOW}
-    found = [e for e in candidates if e.status in wanted and year.goals[e.goal_id].kept_by(filters)]
-    found.sort(key=lambda e: (e.quarter, e.updated_at, e.pk), reverse=True)
-    return [e.pk for e in found]
+    found = [
+        e.pk for e in candidates if e.status in wanted and year.goals[e.goal_id].kept_by(filters)
+    ]
+    if not found:
+        return []
+    # Ordered by the database, which compares the times without making a datetime of each.
+    return list(
+        StatusEntry.objects.filter(pk__in=found)
+        .order_by("-report__quarter", "-updated_at", "-pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def attention_page(ids):
@@ -431,7 +444,8 @@ class GroupGoalRow:
 
     goal: Goal
     requirements: list
-    cells: list  # QuarterCell per quarter (goals.selectors)
+    cells: list  # QuarterCell per quarter (goals.selectors), from handed-in reports only
+    states: list  # each quarter's report state, "" where there is no report
 
 
 def group_goal_overview(ministry, year, code=None):
@@ -455,27 +469,48 @@ def group_goal_overview(ministry, year, code=None):
         .order_by("plan__institution__name", "order")
     )
     entries = entries_by_quarter(
-        StatusEntry.objects.filter(**{f"goal__{key}": value for key, value in in_year.items()})
+        StatusEntry.objects.filter(
+            report__state__in=HANDED_IN_STATES,
+            **{f"goal__{key}": value for key, value in in_year.items()},
+        )
     )
+    states = {
+        (plan_id, quarter): state
+        for plan_id, quarter, state in QuarterReport.objects.filter(
+            plan__ministry=ministry, plan__year=year, plan__goals__group_goal=chosen
+        ).values_list("plan_id", "quarter", "state")
+    }
     rows = []
     for goal in goals:
         requirements = list(goal.requirements.all())
-        rows.append(GroupGoalRow(goal, requirements, quarter_cells(goal, requirements, entries)))
+        rows.append(
+            GroupGoalRow(
+                goal,
+                requirements,
+                quarter_cells(goal, requirements, entries),
+                [states.get((goal.plan_id, quarter), "") for quarter in QUARTERS],
+            )
+        )
     return group_goals, chosen, rows
 
 
 def plan_status_totals(plan, rows, reports, today=None):
-    """Per quarter, a plan's goals by status, and the due goals without one once it counts.
+    """Per quarter, a plan's goals by handed-in status, and the due goals without one once
+    the quarter counts.
 
     `rows` are the PlanGoalRows of `goals.selectors.plan_overview`; `reports` its four reports.
+    The institution's own reporters see their drafts' statuses in the grid, but the charts,
+    like the department's, count handed-in quarters only.
     """
     today = today or timezone.localdate()
     per_quarter = []
     for quarter in QUARTERS:
+        report = reports[quarter - 1]
+        handed_in = report is not None and report.is_handed_in
         statuses = Counter(
             cell.entry.status
             for row in rows
-            if (cell := row.cells[quarter - 1]).entry and cell.entry.status
+            if handed_in and (cell := row.cells[quarter - 1]).entry and cell.entry.status
         )
         started = reports[quarter - 1] is not None or plan.quarter_end(quarter) < today
         due = sum(1 for row in rows if row.goal.is_due_in(quarter))
