@@ -15,6 +15,7 @@ read-only from its link.
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.utils import timezone
@@ -171,21 +172,25 @@ class YearStatuses:
     The dashboards count, filter and find each goal's latest status from these rows in
     Python: a few thousand rows for the largest ministry, read in one pass each, where the
     same in SQL needs correlated subqueries whose plans depend on the database's statistics.
+    The statuses are kept as the rows the database gave, (entry id, goal id, report id,
+    status), and counted with `collections.Counter`: making an object of each of the ten
+    thousand rows of a large ministry was a third of the overview's time.
     """
 
     states: dict  # (plan id, quarter) -> report state, of every report whatever its state
+    handed_in: dict  # report id -> (plan id, quarter), of the handed-in reports
     goals: dict  # goal id -> GoalFacts
-    entries: list  # EntryFacts of every goal-level status of a handed-in report, in no order
+    rows: list  # (entry id, goal id, report id, status) of each goal-level handed-in status
 
     @classmethod
     def read(cls, ministry, year):
-        quarters, states = {}, {}
+        states, handed_in = {}, {}
         for pk, plan_id, quarter, state in QuarterReport.objects.filter(
             plan__ministry=ministry, plan__year=year
         ).values_list("pk", "plan_id", "quarter", "state"):
             states[plan_id, quarter] = state
             if state in HANDED_IN_STATES:
-                quarters[pk] = quarter
+                handed_in[pk] = (plan_id, quarter)
         goals = {
             pk: GoalFacts(pk, plan_id, kind, beacon_id, reporting_quarters, weight or ONE, verdict)
             for pk, plan_id, kind, beacon_id, reporting_quarters, weight, verdict in (
@@ -202,31 +207,46 @@ class YearStatuses:
                 )  # fmt: skip
             )
         }
-        # A report handed in or taken back between the two reads is left for the next request:
-        # only entries of reports that were handed in at both reads are kept.
-        make = EntryFacts._make
-        entries = [
-            make((pk, goal_id, quarters[report_id], status))
-            for pk, goal_id, report_id, status in (
-                StatusEntry.objects.filter(
-                    report__in=_handed_in_reports_of(ministry, year), requirement__isnull=True
-                )
-                .exclude(status="")
-                .order_by()
-                .values_list("pk", "goal_id", "report_id", "status")
+        rows = list(
+            StatusEntry.objects.filter(
+                report__in=_handed_in_reports_of(ministry, year), requirement__isnull=True
             )
-            if report_id in quarters
+            .exclude(status="")
+            .order_by()
+            .values_list("pk", "goal_id", "report_id", "status")
+        )
+        # A report handed in or taken back between the two reads is left for the next request:
+        # only entries of reports handed in at both reads are kept.
+        if any(row[2] not in handed_in for row in rows):
+            rows = [row for row in rows if row[2] in handed_in]
+        return cls(states, handed_in, goals, rows)
+
+    def counts(self, kept=None):
+        """Goals per status in each plan's quarter: (plan id, quarter, status) -> number.
+
+        `kept`: the ids of the goals to count, all when None."""
+        rows = self.rows if kept is None else [row for row in self.rows if row[1] in kept]
+        handed_in = self.handed_in
+        return {
+            (*handed_in[report_id], status): number
+            for (report_id, status), number in Counter(map(itemgetter(2, 3), rows)).items()
+        }
+
+    def entries(self):
+        """EntryFacts of every row."""
+        quarter = {pk: q for pk, (_plan, q) in self.handed_in.items()}
+        return [
+            EntryFacts(pk, goal, quarter[report], status) for pk, goal, report, status in self.rows
         ]
-        return cls(states, goals, entries)
 
     def latest(self):
         """Each goal's latest status: goal id -> EntryFacts of its last quarter with one."""
-        latest = {}
-        for entry in self.entries:
-            found = latest.get(entry.goal_id)
-            if found is None or entry.quarter > found.quarter:
-                latest[entry.goal_id] = entry
-        return latest
+        quarter = {pk: q for pk, (_plan, q) in self.handed_in.items()}
+        latest = {row[1]: row for row in sorted(self.rows, key=lambda row: quarter[row[2]])}
+        return {
+            goal: EntryFacts(pk, goal, quarter[report], status)
+            for goal, (pk, _goal, report, status) in latest.items()
+        }
 
 
 ONE = Decimal(1)
@@ -244,16 +264,13 @@ def ministry_overview(ministry, filters, today=None):
         .order_by("institution__name")
     )
     year = YearStatuses.read(ministry, filters.year)
-    counts = Counter()
-    for entry in year.entries:
-        goal = year.goals[entry.goal_id]
-        if goal.kept_by(filters):
-            counts[goal.plan_id, entry.quarter, entry.status] += 1
+    kept = [goal for goal in year.goals.values() if goal.kept_by(filters)]
+    filtered = filters.kind or filters.beacon
+    counts = year.counts({goal.pk for goal in kept} if filtered else None)
     due = Counter()
-    for goal in year.goals.values():
-        if goal.kept_by(filters):
-            for quarter in goal.quarters:
-                due[goal.plan_id, int(quarter)] += 1
+    for (plan_id, quarters), number in Counter((g.plan_id, g.quarters) for g in kept).items():
+        for quarter in quarters:
+            due[plan_id, int(quarter)] += number
     degrees = _degrees(plans, year)
 
     rows = []
@@ -270,7 +287,7 @@ def ministry_overview(ministry, filters, today=None):
                     state=state,
                     overdue=plan.is_overdue(quarter, _StateOnly(state), today),
                     goals_due=due[plan.pk, quarter],
-                    counts={s: counts[plan.pk, quarter, s] for s in STATUSES},
+                    counts={s: counts.get((plan.pk, quarter, s), 0) for s in STATUSES},
                 )
             )
         rows.append(InstitutionRow(plan=plan, cells=cells, degree=degrees[plan.pk]))
@@ -286,7 +303,8 @@ class _StateOnly:
 
 def _degrees(plans, year):
     """Each plan's fulfilment degree so far, by the one computation (goals.scoring.plan_degree):
-    the department's final verdicts where given, otherwise each goal's latest status."""
+    the department's final verdicts where given, otherwise each goal's latest handed-in
+    status."""
     latest = {pk: entry.status for pk, entry in year.latest().items()}
     by_plan = {}
     for goal in year.goals.values():
@@ -359,7 +377,7 @@ def attention_entries(ministry, filters):
     """
     year = YearStatuses.read(ministry, filters.year)
     if filters.quarter:
-        candidates = [e for e in year.entries if e.quarter == filters.quarter]
+        candidates = [e for e in year.entries() if e.quarter == filters.quarter]
     else:
         candidates = year.latest().values()
     wanted = {filters.status} if filters.status else {Status.RED, Status.YELLOW}

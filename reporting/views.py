@@ -61,11 +61,8 @@ def overview(request, ministry):
     columns += [(f"k{q}", _("%(quarter)d. kvartal") % {"quarter": q}) for q in quarters]
     columns.append(("grad", _("Målopfyldelse hidtil")))
     context = _context(request, ministry, form, "overview")
-    rows = selectors.sort_rows(rows, sort)
-    for row in rows:
-        row.shown_cells = [row.cell(q) for q in quarters]
     context.update(
-        rows=rows,
+        rows=selectors.sort_rows(rows, sort),
         quarters=quarters,
         headers=[_sort_header(key, label, sort) for key, label in columns],
         charts=[
