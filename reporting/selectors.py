@@ -18,6 +18,8 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import NamedTuple
 
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -466,40 +468,91 @@ class GroupGoalRow:
     states: list  # each quarter's report state, "" where there is no report
 
 
-def group_goal_overview(ministry, year, code=None):
+# Each row shows every requirement's figure in four quarters, which costs about a hundred
+# times an overview cell; a page of institutions at a time keeps the page as fast as the
+# overview. The sorting and the totals above the table cover every institution.
+GROUP_PAGE_SIZE = 25
+GROUP_SORTS = ("institution", *(f"k{quarter}" for quarter in QUARTERS))
+_SEVERITY = {Status.RED: 3, Status.YELLOW: 2, Status.GREEN: 1}
+
+
+@dataclass
+class GroupGoalOverview:
+    """A group-wide goal across the ministry: a page of its institutions' goals in full."""
+
+    group_goals: list  # every group-wide goal of the ministry, by title
+    chosen: GroupGoal | None  # the one shown
+    page: object  # a django Page of the sorted goal ids; its rows are `rows`
+    rows: list  # GroupGoalRow of each goal on the page, in the sorted order
+    totals: list  # per quarter, every institution's goals by handed-in status (status_totals)
+
+
+def group_goal_overview(ministry, year, code=None, *, sort="institution", page=1):
     """A group-wide goal of the ministry with every institution's goal under it, side by side.
 
-    Returns (group_goals, chosen, rows): all the ministry's group-wide goals, the one asked
-    for by `code` (else the first; None if there are none), and a GroupGoalRow per
-    institution whose plan for the year has it, by institution name.
+    The group-wide goal is the one asked for by `code`, else the first by title. Its goals in
+    the year's plans are sorted by institution name ("institution") or worst first by their
+    handed-in status in a quarter ("k1".."k4"; a leading "-" reverses), and read in full for
+    one page of GROUP_PAGE_SIZE.
     """
     group_goals = list(GroupGoal.objects.filter(ministry=ministry).order_by("title"))
     chosen = next(
         (g for g in group_goals if g.code == code), group_goals[0] if group_goals else None
     )
     if chosen is None:
-        return group_goals, None, []
+        return GroupGoalOverview(group_goals, None, Paginator([], GROUP_PAGE_SIZE).page(1), [], [])
     in_year = {"plan__ministry": ministry, "plan__year": year, "group_goal": chosen}
     goals = list(
         Goal.objects.filter(**in_year)
         .select_related("plan__institution")
-        .prefetch_related(requirements_prefetch())
+        .only(
+            "number",
+            "title",
+            "order",
+            "reporting_quarters",
+            "plan__year",
+            "plan__institution__name",
+            "plan__institution__short_name",
+        )  # fmt: skip
         .order_by("plan__institution__name", "order")
     )
-    entries = entries_by_quarter(
+    reports = {}  # report id -> (plan id, quarter, state), of every plan with the goal
+    for pk, plan_id, quarter, state in (
+        QuarterReport.objects.filter(plan__in={goal.plan_id for goal in goals})
+        .order_by()
+        .values_list("pk", "plan_id", "quarter", "state")
+    ):
+        reports[pk] = (plan_id, quarter, state)
+    statuses = {}  # (goal id, quarter) -> its handed-in goal-level status
+    # By report as well as goal, so that the database reaches the entries by the
+    # (requirement, report, status) index whatever its statistics.
+    for goal_id, report_id, status in (
         StatusEntry.objects.filter(
-            report__state__in=HANDED_IN_STATES,
-            **{f"goal__{key}": value for key, value in in_year.items()},
+            report__in=list(reports), goal__in=goals, requirement__isnull=True
         )
+        .exclude(status="")
+        .order_by()
+        .values_list("goal_id", "report_id", "status")
+    ):
+        _plan, quarter, state = reports[report_id]
+        if state in HANDED_IN_STATES:
+            statuses[goal_id, quarter] = status
+    key = sort.lstrip("-")
+    if key != "institution":
+        quarter = int(key[1])
+        goals.sort(key=lambda goal: -_SEVERITY.get(statuses.get((goal.pk, quarter)), 0))
+    if sort.startswith("-"):
+        goals.reverse()
+
+    shown = Paginator(goals, GROUP_PAGE_SIZE).get_page(page)
+    on_page = list(shown.object_list)
+    prefetch_related_objects(on_page, requirements_prefetch())
+    entries = entries_by_quarter(
+        StatusEntry.objects.filter(report__state__in=HANDED_IN_STATES, goal__in=on_page)
     )
-    states = {
-        (plan_id, quarter): state
-        for plan_id, quarter, state in QuarterReport.objects.filter(
-            plan__ministry=ministry, plan__year=year, plan__goals__group_goal=chosen
-        ).values_list("plan_id", "quarter", "state")
-    }
+    states = {(plan_id, quarter): state for plan_id, quarter, state in reports.values()}
     rows = []
-    for goal in goals:
+    for goal in on_page:
         requirements = list(goal.requirements.all())
         rows.append(
             GroupGoalRow(
@@ -509,7 +562,19 @@ def group_goal_overview(ministry, year, code=None):
                 [states.get((goal.plan_id, quarter), "") for quarter in QUARTERS],
             )
         )
-    return group_goals, chosen, rows
+    totals = status_totals(
+        (
+            quarter,
+            Counter(statuses[g.pk, quarter] for g in goals if (g.pk, quarter) in statuses),
+            sum(
+                1
+                for g in goals
+                if str(quarter) in g.reporting_quarters and (g.pk, quarter) not in statuses
+            ),
+        )
+        for quarter in QUARTERS
+    )
+    return GroupGoalOverview(group_goals, chosen, shown, rows, totals)
 
 
 def plan_status_totals(plan, rows, reports, today=None):
