@@ -244,14 +244,20 @@ class YearStatuses:
     def latest(self):
         """Each goal's latest status: goal id -> EntryFacts of its last quarter with one."""
         quarter = {pk: q for pk, (_plan, q) in self.handed_in.items()}
-        latest = {row[1]: row for row in sorted(self.rows, key=lambda row: quarter[row[2]])}
-        return {
-            goal: EntryFacts(pk, goal, quarter[report], status)
-            for goal, (pk, _goal, report, status) in latest.items()
-        }
+        by_quarter = {q: [] for q in QUARTERS}
+        for row in self.rows:
+            by_quarter[quarter[row[2]]].append(row)
+        latest = {}
+        for q in QUARTERS:  # a later quarter's status replaces an earlier one's
+            latest.update({goal: (pk, goal, q, status) for pk, goal, _r, status in by_quarter[q]})
+        return {goal: EntryFacts._make(row) for goal, row in latest.items()}
 
 
 ONE = Decimal(1)
+OVERVIEW_PLAN_FIELDS = (
+    "institution__name", "institution__short_name", "ministry", "year", "reporting_quarters",
+    "deadline_days", "scoring_method", "partial_score",
+)  # fmt: skip
 
 
 def ministry_overview(ministry, filters, today=None):
@@ -263,6 +269,9 @@ def ministry_overview(ministry, filters, today=None):
     plans = list(
         Plan.objects.filter(ministry=ministry, year=filters.year)
         .select_related("institution")
+        # What the rows, their states and their degrees read of a plan: a plan's texts are
+        # long, and two hundred of them were a tenth of the page's time.
+        .only(*OVERVIEW_PLAN_FIELDS)
         .order_by("institution__name")
     )
     year = YearStatuses.read(ministry, filters.year)

@@ -36,6 +36,7 @@ def _words(language):
         "no_degree": escape(gettext("Ingen status endnu")),
         "final": escape(gettext("endelig")),
         "so_far": escape(gettext("foreløbig")),
+        "counted": gettext("%(counted)s af %(total)s mål"),
     }
 
 
@@ -55,13 +56,15 @@ def _plan_url_maker():
 
 
 def _overview_cell(cell, plan_url, words):
+    """One quarter's cell; `plan_url` is escaped already."""
     if not cell.shown:
         return f'<td><span aria-hidden="true">–</span><i>{words["not_reported"]}</i></td>'
     parts = []
-    if cell.reported:
+    counts = cell.counts
+    if any(counts.values()):
         parts.append(
             " ".join(
-                f'<b class="{_COUNT_CLASS[s]}"><i>{words["status"][s]}:</i> {cell.count(s)}</b>'
+                f'<b class="{_COUNT_CLASS[s]}"><i>{words["status"][s]}:</i> {counts[s]}</b>'
                 for s in STATUSES
             )
         )
@@ -71,14 +74,13 @@ def _overview_cell(cell, plan_url, words):
     parts.append(f'<span class="st st-{cell.state}">{words["state"][cell.state]}</span>')
     if cell.overdue:
         parts.append(f'<span class="st late">{words["overdue"]}</span>')
-    href = escape(quarter_url(plan_url, cell.quarter))
-    return f'<td><a href="{href}">{"".join(parts)}</a></td>'
+    return f'<td><a href="{quarter_url(plan_url, cell.quarter)}">{"".join(parts)}</a></td>'
 
 
 def _degree_cell(degree, words):
     if degree.value is None:
         return f'<td><span aria-hidden="true">–</span><i>{words["no_degree"]}</i></td>'
-    counted = gettext("%(counted)s af %(total)s mål") % {
+    counted = words["counted"] % {
         "counted": degree.counted,
         "total": degree.total,
     }
@@ -99,11 +101,11 @@ def overview_rows(rows, quarters):
     html = []
     for row in rows:
         institution = row.plan.institution
-        plan_url = plan_url_of(institution.short_name, row.plan.year)
+        plan_url = escape(plan_url_of(institution.short_name, row.plan.year))
         name = escape(institution.name)
         cells = "".join(_overview_cell(row.cells[q - 1], plan_url, words) for q in quarters)
         html.append(
-            f'<tr><th scope="row"><a href="{escape(plan_url)}"><span class="name">{name}</span> '
+            f'<tr><th scope="row"><a href="{plan_url}"><span class="name">{name}</span> '
             f'<abbr title="{name}">{escape(institution.short_name)}</abbr></a></th>'
             f"{cells}{_degree_cell(row.degree, words)}</tr>"
         )
