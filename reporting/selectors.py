@@ -34,6 +34,7 @@ from goals.models import (
     ReportState,
     Status,
     StatusEntry,
+    quarter_end,
 )
 from goals.scoring import Degree, plan_degree
 from goals.selectors import entries_by_quarter, quarter_cells, requirements_prefetch
@@ -94,7 +95,7 @@ def beacons_of(ministry):
 # --- the ministry overview -------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class QuarterCell:
     """One institution's quarter on the overview: its report's state and its goals' statuses."""
 
@@ -131,7 +132,7 @@ class QuarterCell:
         return (self.count(Status.RED), self.count(Status.YELLOW), self.overdue)
 
 
-@dataclass
+@dataclass(slots=True)
 class InstitutionRow:
     plan: Plan
     cells: list
@@ -284,32 +285,26 @@ def ministry_overview(ministry, filters, today=None):
             due[plan_id, int(quarter)] += number
     degrees = _degrees(plans, year)
 
+    states = year.states
+    ended = {quarter: quarter_end(filters.year, quarter) < today for quarter in QUARTERS}
     rows = []
     for plan in plans:
         cells = []
         for quarter in QUARTERS:
-            state = year.states.get((plan.pk, quarter)) or (
-                MISSING if plan.quarter_end(quarter) < today else NOT_STARTED
-            )
+            state = states.get((plan.pk, quarter)) or (MISSING if ended[quarter] else NOT_STARTED)
             cells.append(
                 QuarterCell(
-                    quarter=quarter,
-                    due=str(quarter) in plan.reporting_quarters,
-                    state=state,
-                    overdue=plan.is_overdue(quarter, _StateOnly(state), today),
-                    goals_due=due[plan.pk, quarter],
-                    counts={s: counts.get((plan.pk, quarter, s), 0) for s in STATUSES},
+                    quarter,
+                    str(quarter) in plan.reporting_quarters,
+                    state,
+                    # A quarter handed in is never overdue; otherwise the plan's rule decides.
+                    state not in HANDED_IN_STATES and plan.is_overdue(quarter, None, today),
+                    due[plan.pk, quarter],
+                    {s: counts.get((plan.pk, quarter, s), 0) for s in STATUSES},
                 )
             )
-        rows.append(InstitutionRow(plan=plan, cells=cells, degree=degrees[plan.pk]))
+        rows.append(InstitutionRow(plan, cells, degrees[plan.pk]))
     return rows
-
-
-class _StateOnly:
-    """What `Plan.is_overdue` needs of a report, from a state read with values_list."""
-
-    def __init__(self, state):
-        self.state = state
 
 
 def _degrees(plans, year):
