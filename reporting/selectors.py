@@ -15,11 +15,10 @@ read-only from its link.
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import itemgetter
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,14 +59,6 @@ class Filters:
     kind: str = ""
     beacon: int | None = None  # a MinistryBeacon's pk
     status: str = ""  # needs attention only: "red" or "yellow"
-
-
-def _handed_in_reports_of(ministry, year):
-    # As a subquery of report ids, so the database starts from the year's few reports and
-    # reaches their goal-level entries by the (requirement, report, status) index.
-    return QuarterReport.objects.filter(
-        plan__ministry=ministry, plan__year=year, state__in=HANDED_IN_STATES
-    ).values("pk")
 
 
 def plan_years(ministry):
@@ -170,20 +161,23 @@ class EntryFacts(NamedTuple):
 
 @dataclass
 class YearStatuses:
-    """A ministry's year in three queries: its reports, its goals and their handed-in statuses.
+    """A ministry's year: its reports and its goals as plain rows, and their handed-in
+    statuses counted or looked up in as few rows as each page needs.
 
-    The dashboards count, filter and find each goal's latest status from these rows in
-    Python: a few thousand rows for the largest ministry, read in one pass each, where the
-    same in SQL needs correlated subqueries whose plans depend on the database's statistics.
-    The statuses are kept as the rows the database gave, (entry id, goal id, report id,
-    status), and counted with `collections.Counter`: making an object of each of the ten
-    thousand rows of a large ministry was a third of the overview's time.
+    The dashboards count, filter and find each goal's latest status in Python from rows read
+    in one pass each, where the same in SQL needs correlated subqueries whose plans depend on
+    the database's statistics. Reading every goal-level status of a large ministry (ten
+    thousand rows) was half the overview's time, so the counts come grouped from the database
+    (from its index of statuses, without reading the entries) and a goal's latest status from
+    its plan's latest handed-in report, reading further back only for the goals it lacks.
     """
 
     states: dict  # (plan id, quarter) -> report state, of every report whatever its state
     handed_in: dict  # report id -> (plan id, quarter), of the handed-in reports
     goals: dict  # goal id -> GoalFacts
-    rows: list  # (entry id, goal id, report id, status) of each goal-level handed-in status
+    # The handed-in reports as a subquery: a list of hundreds of ids costs more to put into
+    # the SQL than the database takes to run it.
+    reports: object = None
 
     @classmethod
     def read(cls, ministry, year):
@@ -210,48 +204,81 @@ class YearStatuses:
                 )  # fmt: skip
             )
         }
-        rows = list(
-            StatusEntry.objects.filter(
-                report__in=_handed_in_reports_of(ministry, year), requirement__isnull=True
-            )
+        reports = QuarterReport.objects.filter(
+            plan__ministry=ministry, plan__year=year, state__in=HANDED_IN_STATES
+        ).values("pk")
+        return cls(states, handed_in, goals, reports)
+
+    def _statuses(self, reports):
+        """The goal-level statuses of these reports (ids of handed-in ones)."""
+        # By report id: the database reaches them by the (requirement, report, status) index.
+        return (
+            StatusEntry.objects.filter(report__in=reports, requirement__isnull=True)
             .exclude(status="")
             .order_by()
-            .values_list("pk", "goal_id", "report_id", "status")
         )
-        # A report handed in or taken back between the two reads is left for the next request:
-        # only entries of reports handed in at both reads are kept.
-        if any(row[2] not in handed_in for row in rows):
-            rows = [row for row in rows if row[2] in handed_in]
-        return cls(states, handed_in, goals, rows)
 
-    def counts(self, kept=None):
-        """Goals per status in each plan's quarter: (plan id, quarter, status) -> number.
-
-        `kept`: the ids of the goals to count, all when None."""
-        rows = self.rows if kept is None else [row for row in self.rows if row[1] in kept]
-        handed_in = self.handed_in
+    def counts(self, filters=None):
+        """Goals per status in each plan's quarter: (plan id, quarter, status) -> number,
+        of the goals `filters` keep (their kind and beacon)."""
+        statuses = self._statuses(self.reports)
+        if filters is not None and filters.kind:
+            statuses = statuses.filter(goal__kind=filters.kind)
+        if filters is not None and filters.beacon:
+            statuses = statuses.filter(goal__section__ministry_beacon=filters.beacon)
+        # A report handed in or taken back since the reports were read is left out.
         return {
-            (*handed_in[report_id], status): number
-            for (report_id, status), number in Counter(map(itemgetter(2, 3), rows)).items()
+            (*self.handed_in[report], status): number
+            for report, status, number in statuses.values("report_id", "status")
+            .annotate(number=Count("pk"))
+            .values_list("report_id", "status", "number")
+            if report in self.handed_in
         }
 
-    def entries(self):
-        """EntryFacts of every row."""
-        quarter = {pk: q for pk, (_plan, q) in self.handed_in.items()}
+    def entries(self, quarter):
+        """EntryFacts of every goal-level status handed in for a quarter."""
         return [
-            EntryFacts(pk, goal, quarter[report], status) for pk, goal, report, status in self.rows
+            EntryFacts(pk, goal, quarter, status)
+            for pk, goal, report, status in self._statuses(
+                self.reports.filter(quarter=quarter)
+            ).values_list("pk", "goal_id", "report_id", "status")
+            if report in self.handed_in
         ]
 
     def latest(self):
-        """Each goal's latest status: goal id -> EntryFacts of its last quarter with one."""
-        quarter = {pk: q for pk, (_plan, q) in self.handed_in.items()}
-        by_quarter = {q: [] for q in QUARTERS}
-        for row in self.rows:
-            by_quarter[quarter[row[2]]].append(row)
+        """Each goal's latest status: goal id -> EntryFacts of its last quarter with one.
+
+        Two reads: the statuses of each plan's latest handed-in report, which hold most
+        goals' latest, then the earlier handed-in statuses of the goals not among them.
+        """
+        last = {}  # plan id -> (quarter, report id) of its latest handed-in report
+        for report, (plan, quarter) in self.handed_in.items():
+            if last.get(plan, (0,))[0] < quarter:
+                last[plan] = (quarter, report)
+        quarter_of = {report: quarter for report, (_plan, quarter) in self.handed_in.items()}
         latest = {}
-        for q in QUARTERS:  # a later quarter's status replaces an earlier one's
-            latest.update({goal: (pk, goal, q, status) for pk, goal, _r, status in by_quarter[q]})
-        return {goal: EntryFacts._make(row) for goal, row in latest.items()}
+        for pk, goal, report, status in self._statuses(
+            [report for _quarter, report in last.values()]
+        ).values_list("pk", "goal_id", "report_id", "status"):
+            if goal in self.goals:
+                latest[goal] = EntryFacts(pk, goal, quarter_of[report], status)
+        # By goal: a few goals' every entry, the requirements' and drafts' ones left out here.
+        # An id no goal has keeps it a query when nothing is missing, so that a page costs the
+        # same number of queries whatever the data.
+        missing = [goal for goal in self.goals if goal not in latest] or [0]
+        earlier = {}
+        for pk, goal, report, requirement, status in (
+            StatusEntry.objects.filter(goal__in=missing)
+            .exclude(status="")
+            .order_by()
+            .values_list("pk", "goal_id", "report_id", "requirement_id", "status")
+        ):
+            quarter = quarter_of.get(report)
+            if requirement is None and quarter and earlier.get(goal, (0,))[0] < quarter:
+                earlier[goal] = (quarter, pk, status)
+        for goal, (quarter, pk, status) in earlier.items():
+            latest[goal] = EntryFacts(pk, goal, quarter, status)
+        return latest
 
 
 ONE = Decimal(1)
@@ -277,8 +304,7 @@ def ministry_overview(ministry, filters, today=None):
     )
     year = YearStatuses.read(ministry, filters.year)
     kept = [goal for goal in year.goals.values() if goal.kept_by(filters)]
-    filtered = filters.kind or filters.beacon
-    counts = year.counts({goal.pk for goal in kept} if filtered else None)
+    counts = year.counts(filters)
     due = Counter()
     for (plan_id, quarters), number in Counter((g.plan_id, g.quarters) for g in kept).items():
         for quarter in quarters:
@@ -383,7 +409,7 @@ def attention_entries(ministry, filters):
     """
     year = YearStatuses.read(ministry, filters.year)
     if filters.quarter:
-        candidates = [e for e in year.entries() if e.quarter == filters.quarter]
+        candidates = year.entries(filters.quarter)
     else:
         candidates = year.latest().values()
     wanted = {filters.status} if filters.status else {Status.RED, Status.YELLOW}

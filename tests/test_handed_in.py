@@ -208,3 +208,18 @@ def test_plan_page_charts_count_a_submitted_quarter(client, reviewer):
 def test_the_department_may_still_open_a_draft_read_only(client, reviewer):
     response = get(client, "goals:quarter", "TS", 2024, 1)
     assert "Kladdens årsag" in response.content.decode()
+
+
+def test_a_goals_latest_status_may_come_from_an_earlier_quarter_than_its_plans_last(
+    client, scene, reviewer
+):
+    # IS hands in Q2 with a status for 1.1 only, and drafts Q3 with 1.2 red: 1.2's latest
+    # handed-in status is still its yellow of Q1.
+    handed, i2 = scene["handed_plan"], scene["i2"]
+    report(handed, 2, ReportState.SUBMITTED, {handed.goals.get(number="1.1"): "green"})
+    report(handed, 3, ReportState.DRAFT, {i2: "red"}, cause=DRAFT_CAUSE)
+    _response, rows = overview_rows(client)
+    degree = rows["IS"].degree
+    assert (degree.value, degree.counted) == (50, 2)
+    response = get(client, "reporting:attention", "TM", query="?aar=2024")
+    assert [(e.goal.number, e.report.quarter) for e in response.context["entries"]] == [("1.2", 1)]

@@ -55,10 +55,8 @@ def _plan_url_maker():
     return lambda short_name, year: before + quote(short_name) + after.format(year=year)
 
 
-def _overview_cell(cell, plan_url, words):
-    """One quarter's cell; `plan_url` is escaped already."""
-    if not cell.shown:
-        return f'<td><span aria-hidden="true">–</span><i>{words["not_reported"]}</i></td>'
+def _cell_content(cell, words):
+    """What a shown quarter's link holds: the counts, the goals without a status, the state."""
     parts = []
     counts = cell.counts
     if any(counts.values()):
@@ -74,16 +72,13 @@ def _overview_cell(cell, plan_url, words):
     parts.append(f'<span class="st st-{cell.state}">{words["state"][cell.state]}</span>')
     if cell.overdue:
         parts.append(f'<span class="st late">{words["overdue"]}</span>')
-    return f'<td><a href="{quarter_url(plan_url, cell.quarter)}">{"".join(parts)}</a></td>'
+    return "".join(parts)
 
 
 def _degree_cell(degree, words):
     if degree.value is None:
         return f'<td><span aria-hidden="true">–</span><i>{words["no_degree"]}</i></td>'
-    counted = words["counted"] % {
-        "counted": degree.counted,
-        "total": degree.total,
-    }
+    counted = words["counted"] % {"counted": degree.counted, "total": degree.total}
     final = words["final"] if degree.final else words["so_far"]
     return (
         f"<td><strong>{escape(percent(degree.value))}</strong>"
@@ -98,16 +93,34 @@ def overview_rows(rows, quarters):
     not report it) and its degree so far. InstitutionRows of reporting.selectors."""
     words = _words(get_language())
     plan_url_of = _plan_url_maker()
+    not_reported = f'<td><span aria-hidden="true">–</span><i>{words["not_reported"]}</i></td>'
+    # Two hundred institutions have far fewer different cells and degrees: each is written once.
+    contents, degrees = {}, {}
     html = []
     for row in rows:
         institution = row.plan.institution
         plan_url = escape(plan_url_of(institution.short_name, row.plan.year))
         name = escape(institution.name)
-        cells = "".join(_overview_cell(row.cells[q - 1], plan_url, words) for q in quarters)
+        cells = []
+        for quarter in quarters:
+            cell = row.cells[quarter - 1]
+            if not cell.shown:
+                cells.append(not_reported)
+                continue
+            key = (*cell.counts.values(), cell.goals_due, cell.state, cell.overdue)
+            content = contents.get(key)
+            if content is None:
+                content = contents[key] = _cell_content(cell, words)
+            cells.append(f'<td><a href="{quarter_url(plan_url, quarter)}">{content}</a></td>')
+        degree = row.degree
+        key = (degree.value, degree.counted, degree.total, degree.final)
+        degree_cell = degrees.get(key)
+        if degree_cell is None:
+            degree_cell = degrees[key] = _degree_cell(degree, words)
         html.append(
             f'<tr><th scope="row"><a href="{plan_url}"><span class="name">{name}</span> '
             f'<abbr title="{name}">{escape(institution.short_name)}</abbr></a></th>'
-            f"{cells}{_degree_cell(row.degree, words)}</tr>"
+            f"{''.join(cells)}{degree_cell}</tr>"
         )
     return mark_safe("\n".join(html))
 
