@@ -501,7 +501,7 @@ class GroupGoalRow:
 # Each row shows every requirement's figure in four quarters, which costs about a hundred
 # times an overview cell; a page of institutions at a time keeps the page as fast as the
 # overview. The sorting and the totals above the table cover every institution.
-GROUP_PAGE_SIZE = 25
+GROUP_PAGE_SIZE = 20
 GROUP_SORTS = ("institution", *(f"k{quarter}" for quarter in QUARTERS))
 _SEVERITY = {Status.RED: 3, Status.YELLOW: 2, Status.GREEN: 1}
 
