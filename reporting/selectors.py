@@ -18,7 +18,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import CharField, Count, prefetch_related_objects
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -157,6 +158,19 @@ class EntryFacts(NamedTuple):
     goal_id: int
     quarter: int
     status: str
+    changed: str = ""  # when it was last changed, as text that sorts as the time does
+
+
+def _fields(times):
+    """The columns of EntryFacts rows; with `times`, when each was last changed."""
+    return ("pk", "goal_id", "report_id", "status") + (("changed",) if times else ())
+
+
+def _changed_as_text(statuses):
+    # As the database writes the time: ISO text in UTC, which sorts as the times do (a time
+    # without fractions sorts before the same second with them), without making a datetime
+    # of each of a few thousand rows.
+    return statuses.annotate(changed=Cast("updated_at", CharField()))
 
 
 @dataclass
@@ -235,17 +249,18 @@ class YearStatuses:
             if report in self.handed_in
         }
 
-    def entries(self, quarter):
+    def entries(self, quarter, times=False):
         """EntryFacts of every goal-level status handed in for a quarter."""
+        statuses = self._statuses(self.reports.filter(quarter=quarter))
+        if times:
+            statuses = _changed_as_text(statuses)
         return [
-            EntryFacts(pk, goal, quarter, status)
-            for pk, goal, report, status in self._statuses(
-                self.reports.filter(quarter=quarter)
-            ).values_list("pk", "goal_id", "report_id", "status")
+            EntryFacts(pk, goal, quarter, status, *changed)
+            for pk, goal, report, status, *changed in statuses.values_list(*_fields(times))
             if report in self.handed_in
         ]
 
-    def latest(self):
+    def latest(self, times=False):
         """Each goal's latest status: goal id -> EntryFacts of its last quarter with one.
 
         Two reads: the statuses of each plan's latest handed-in report, which hold most
@@ -257,27 +272,26 @@ class YearStatuses:
                 last[plan] = (quarter, report)
         quarter_of = {report: quarter for report, (_plan, quarter) in self.handed_in.items()}
         latest = {}
-        for pk, goal, report, status in self._statuses(
-            [report for _quarter, report in last.values()]
-        ).values_list("pk", "goal_id", "report_id", "status"):
+        statuses = self._statuses([report for _quarter, report in last.values()])
+        if times:
+            statuses = _changed_as_text(statuses)
+        for pk, goal, report, status, *changed in statuses.values_list(*_fields(times)):
             if goal in self.goals:
-                latest[goal] = EntryFacts(pk, goal, quarter_of[report], status)
+                latest[goal] = EntryFacts(pk, goal, quarter_of[report], status, *changed)
         # By goal: a few goals' every entry, the requirements' and drafts' ones left out here.
         # An id no goal has keeps it a query when nothing is missing, so that a page costs the
         # same number of queries whatever the data.
         missing = [goal for goal in self.goals if goal not in latest] or [0]
-        earlier = {}
-        for pk, goal, report, requirement, status in (
-            StatusEntry.objects.filter(goal__in=missing)
-            .exclude(status="")
-            .order_by()
-            .values_list("pk", "goal_id", "report_id", "requirement_id", "status")
+        earlier = StatusEntry.objects.filter(goal__in=missing).exclude(status="").order_by()
+        if times:
+            earlier = _changed_as_text(earlier)
+        for pk, goal, report, status, *changed, requirement in earlier.values_list(
+            *_fields(times), "requirement_id"
         ):
             quarter = quarter_of.get(report)
-            if requirement is None and quarter and earlier.get(goal, (0,))[0] < quarter:
-                earlier[goal] = (quarter, pk, status)
-        for goal, (quarter, pk, status) in earlier.items():
-            latest[goal] = EntryFacts(pk, goal, quarter, status)
+            found = latest.get(goal)
+            if requirement is None and quarter and (found is None or found.quarter < quarter):
+                latest[goal] = EntryFacts(pk, goal, quarter, status, *changed)
         return latest
 
 
@@ -409,21 +423,13 @@ def attention_entries(ministry, filters):
     """
     year = YearStatuses.read(ministry, filters.year)
     if filters.quarter:
-        candidates = year.entries(filters.quarter)
+        candidates = year.entries(filters.quarter, times=True)
     else:
-        candidates = year.latest().values()
+        candidates = year.latest(times=True).values()
     wanted = {filters.status} if filters.status else {Status.RED, Status.YELLOW}
-    found = [
-        e.pk for e in candidates if e.status in wanted and year.goals[e.goal_id].kept_by(filters)
-    ]
-    if not found:
-        return []
-    # Ordered by the database, which compares the times without making a datetime of each.
-    return list(
-        StatusEntry.objects.filter(pk__in=found)
-        .order_by("-report__quarter", "-updated_at", "-pk")
-        .values_list("pk", flat=True)
-    )
+    found = [e for e in candidates if e.status in wanted and year.goals[e.goal_id].kept_by(filters)]
+    found.sort(key=lambda e: (e.quarter, e.changed, e.pk), reverse=True)
+    return [e.pk for e in found]
 
 
 def attention_page(ids):

@@ -41,6 +41,9 @@ def _filter_form(request, ministry, **options):
 
 def _context(request, ministry, form, page):
     return {
+        # Whoever sees a dashboard has access to the dashboards: the header needs no query
+        # to know (reporting.context_processors.dashboards asks only when not told).
+        "dashboard_access": True,
         "ministry": ministry,
         "form": form,
         "filters": form.filters(),

@@ -223,3 +223,19 @@ def test_a_goals_latest_status_may_come_from_an_earlier_quarter_than_its_plans_l
     assert (degree.value, degree.counted) == (50, 2)
     response = get(client, "reporting:attention", "TM", query="?aar=2024")
     assert [(e.goal.number, e.report.quarter) for e in response.context["entries"]] == [("1.2", 1)]
+
+
+def test_attention_lists_the_latest_changed_first_within_a_quarter(client, scene, reviewer):
+    handed = scene["handed_plan"]
+    i1 = handed.goals.get(number="1.1")
+    StatusEntry.objects.filter(goal=i1, requirement=None).update(status="red")
+    entries = StatusEntry.objects.filter(goal__plan=handed, requirement=None)
+    earlier = datetime.datetime(2024, 4, 2, 9, 0, tzinfo=datetime.UTC)
+    for goal, moment in ((i1, earlier), (scene["i2"], earlier + datetime.timedelta(seconds=1))):
+        entries.filter(goal=goal).update(updated_at=moment)
+    response = get(client, "reporting:attention", "TM", query="?aar=2024")
+    assert [e.goal.number for e in response.context["entries"]] == ["1.2", "1.1"]
+    # Half a second later than 1.2, 1.1 is the newest: fractions of a second sort too.
+    entries.filter(goal=i1).update(updated_at=earlier + datetime.timedelta(seconds=1.5))
+    response = get(client, "reporting:attention", "TM", query="?aar=2024&kvartal=1")
+    assert [e.goal.number for e in response.context["entries"]] == ["1.1", "1.2"]
