@@ -2,8 +2,9 @@
 
 Every function here runs a fixed number of queries, whatever the number of institutions,
 goals and quarters (tests/test_dashboard_queries.py holds them to it). A ministry's year is
-read as plain rows once (`YearStatuses`) and counted in Python; rows that are shown in full
-are read with their plan and institution in the same query.
+read as plain rows (`YearStatuses`): its reports and goals, its statuses counted by the
+database and each goal's latest looked up; rows that are shown in full are read with their
+plan and institution in the same query.
 
 The department sees what was handed in: a goal's status in a quarter counts only when that
 quarter's report is submitted or approved (`goals.models.HANDED_IN_STATES`). A draft, or a
