@@ -30,6 +30,7 @@ from goals.figures import (
 )
 from goals.forms import EntryForm, YearEndForm
 from goals.models import (
+    HANDED_IN_STATES,
     QUARTERS,
     FigureKind,
     Fulfilment,
@@ -63,7 +64,6 @@ def plans_for(user):
 
 # A quarter of a plan without a report yet.
 NOT_STARTED = "not_started"
-HANDED_IN = (ReportState.SUBMITTED, ReportState.APPROVED)
 
 
 def quarter_state_label(state):
@@ -112,7 +112,7 @@ class HomeQuarter:
 
     @property
     def is_open(self):
-        return self.state not in HANDED_IN
+        return self.state not in HANDED_IN_STATES
 
     @property
     def days_overdue(self):
@@ -198,7 +198,7 @@ def waits_for_reporter(plan, quarter, state, today):
     the plan is followed up in that has ended and is not handed in."""
     if state == ReportState.RETURNED:
         return True
-    if state in HANDED_IN or str(quarter) not in plan.reporting_quarters:
+    if state in HANDED_IN_STATES or str(quarter) not in plan.reporting_quarters:
         return False
     return plan.quarter_end(quarter) < today
 
@@ -381,7 +381,7 @@ class _StateOnly(NamedTuple):
 
 def _not_handed_in(quarter, ministries):
     handed_in = QuarterReport.objects.filter(
-        plan__ministry__in=ministries, quarter=quarter, state__in=HANDED_IN
+        plan__ministry__in=ministries, quarter=quarter, state__in=HANDED_IN_STATES
     )
     return ~Q(pk__in=handed_in.values("plan_id"))
 
@@ -594,14 +594,18 @@ def quarter_cells(goal, requirements, entries):
     ]
 
 
-def plan_overview(plan):
+def plan_overview(plan, *, handed_in_only=False):
     """The plan's goals in plan order, grouped under their headings, with every quarter.
 
     Returns (rows, reports): rows is [(section or None, [PlanGoalRow, ...]), ...]; reports
-    lists the plan's four quarterly reports (None where there is none).
+    lists the plan's four quarterly reports (None where there is none). `handed_in_only`
+    leaves out what drafts and returned quarters hold, as the department is to see it.
     """
     goals = list(goals_with_requirements(plan))
-    entries = entries_by_quarter(StatusEntry.objects.filter(report__plan=plan))
+    entries = StatusEntry.objects.filter(report__plan=plan)
+    if handed_in_only:
+        entries = entries.filter(report__state__in=HANDED_IN_STATES)
+    entries = entries_by_quarter(entries)
     rows = []
     for goal in goals:
         requirements = list(goal.requirements.all())

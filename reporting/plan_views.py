@@ -16,7 +16,10 @@ from reporting.selectors import plan_status_totals
 
 @plan_access()
 def plan_detail(request, plan):
-    rows, reports = plan_overview(plan)
+    # The institution's reporters see their own drafts' statuses, marked as drafts; everyone
+    # else, the department too, sees what was handed in.
+    own_drafts = request.plan_rights.report
+    rows, reports = plan_overview(plan, handed_in_only=not own_drafts)
     goal_rows = [row for _section, group in rows for row in group]
     totals = plan_status_totals(plan, goal_rows, reports)
     # The institution's strategic beacons, with those no goal sits under.
@@ -45,6 +48,7 @@ def plan_detail(request, plan):
             "rows": rows,
             "beacons": beacons,
             "reports": reports,
+            "states": [report.state if report else "" for report in reports],
             "quarters": quarters,
             "charts": charts if any(t["green"] + t["yellow"] + t["red"] for t in totals) else [],
             "legend": legend_items(),

@@ -2,12 +2,15 @@
 
 Every function here runs a fixed number of queries, whatever the number of institutions,
 goals and quarters (tests/test_dashboard_queries.py holds them to it). A ministry's year is
-read as plain rows once (`YearStatuses`) and counted in Python; rows that are shown in full
-are read with their plan and institution in the same query.
+read as plain rows (`YearStatuses`): its reports and goals, its statuses counted by the
+database and each goal's latest looked up; rows that are shown in full are read with their
+plan and institution in the same query.
 
-A goal's status in a quarter is the goal-level status entry of that quarter's report,
-whatever the report's state: the department may follow a draft read-only, and every page
-shows the report's state beside the statuses so a draft is never taken for a handed-in report.
+The department sees what was handed in: a goal's status in a quarter counts only when that
+quarter's report is submitted or approved (`goals.models.HANDED_IN_STATES`). A draft, or a
+quarter sent back and not yet resubmitted, shows as its state ("Kladde", "Sendt retur")
+without its statuses, in every count, chart and degree; the department may still open it
+read-only from its link.
 """
 
 from collections import Counter
@@ -15,10 +18,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.core.paginator import Paginator
+from django.db.models import CharField, Count, prefetch_related_objects
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import (
+    HANDED_IN_STATES,
     QUARTERS,
     Goal,
     GroupGoal,
@@ -28,6 +35,7 @@ from goals.models import (
     ReportState,
     Status,
     StatusEntry,
+    quarter_end,
 )
 from goals.scoring import Degree, plan_degree
 from goals.selectors import (
@@ -60,12 +68,6 @@ class Filters:
     status: str = ""  # needs attention only: "red" or "yellow"
 
 
-def _reports_of(ministry, year):
-    # As a subquery of report ids, so the database starts from the year's few reports and
-    # reaches their goal-level entries by the (requirement, report, status) index.
-    return QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year).values("pk")
-
-
 def plan_years(ministry):
     """The years the ministry has plans for, newest first."""
     return list(
@@ -91,7 +93,7 @@ def beacons_of(ministry):
 # --- the ministry overview -------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class QuarterCell:
     """One institution's quarter on the overview: its report's state and its goals' statuses."""
 
@@ -128,7 +130,7 @@ class QuarterCell:
         return (self.count(Status.RED), self.count(Status.YELLOW), self.overdue)
 
 
-@dataclass
+@dataclass(slots=True)
 class InstitutionRow:
     plan: Plan
     cells: list
@@ -156,37 +158,56 @@ class GoalFacts(NamedTuple):
 
 
 class EntryFacts(NamedTuple):
-    """A goal's status in one quarter, read as a plain row (NamedTuples are cheap to make)."""
+    """A goal's handed-in status in one quarter, read as a plain row (cheap to make)."""
 
     pk: int
     goal_id: int
     quarter: int
     status: str
-    updated_at: object = None
+    changed: str = ""  # when it was last changed, as text that sorts as the time does
+
+
+def _fields(times):
+    """The columns of EntryFacts rows; with `times`, when each was last changed."""
+    return ("pk", "goal_id", "report_id", "status") + (("changed",) if times else ())
+
+
+def _changed_as_text(statuses):
+    # As the database writes the time: ISO text in UTC, which sorts as the times do (a time
+    # without fractions sorts before the same second with them), without making a datetime
+    # of each of a few thousand rows.
+    return statuses.annotate(changed=Cast("updated_at", CharField()))
 
 
 @dataclass
 class YearStatuses:
-    """A ministry's year in three queries: its reports, its goals and their statuses.
+    """A ministry's year: its reports and its goals as plain rows, and their handed-in
+    statuses counted or looked up in as few rows as each page needs.
 
-    The dashboards count, filter and find each goal's latest status from these rows in
-    Python: a few thousand rows for the largest ministry, read in one pass each, where the
-    same in SQL needs correlated subqueries whose plans depend on the database's statistics.
+    The dashboards count, filter and find each goal's latest status in Python from rows read
+    in one pass each, where the same in SQL needs correlated subqueries whose plans depend on
+    the database's statistics. Reading every goal-level status of a large ministry (ten
+    thousand rows) was half the overview's time, so the counts come grouped from the database
+    (from its index of statuses, without reading the entries) and a goal's latest status from
+    its plan's latest handed-in report, reading further back only for the goals it lacks.
     """
 
-    states: dict  # (plan id, quarter) -> report state
+    states: dict  # (plan id, quarter) -> report state, of every report whatever its state
+    handed_in: dict  # report id -> (plan id, quarter), of the handed-in reports
     goals: dict  # goal id -> GoalFacts
-    entries: list  # EntryFacts of every goal-level status, in no order
+    # The handed-in reports as a subquery: a list of hundreds of ids costs more to put into
+    # the SQL than the database takes to run it.
+    reports: object = None
 
     @classmethod
-    def read(cls, ministry, year, with_times=False):
-        """`with_times` also reads when each status was last changed."""
-        quarters, states = {}, {}
+    def read(cls, ministry, year):
+        states, handed_in = {}, {}
         for pk, plan_id, quarter, state in QuarterReport.objects.filter(
             plan__ministry=ministry, plan__year=year
         ).values_list("pk", "plan_id", "quarter", "state"):
-            quarters[pk] = quarter
             states[plan_id, quarter] = state
+            if state in HANDED_IN_STATES:
+                handed_in[pk] = (plan_id, quarter)
         goals = {
             pk: GoalFacts(pk, plan_id, kind, beacon_id, reporting_quarters, weight or ONE, verdict)
             for pk, plan_id, kind, beacon_id, reporting_quarters, weight, verdict in (
@@ -203,33 +224,88 @@ class YearStatuses:
                 )  # fmt: skip
             )
         }
-        fields = ["pk", "goal_id", "report_id", "status"] + (["updated_at"] if with_times else [])
-        # A report made between the two reads is left for the next request.
-        entries = [
-            EntryFacts(row[0], row[1], quarters[row[2]], *row[3:])
-            for row in (
-                StatusEntry.objects.filter(
-                    report__in=_reports_of(ministry, year), requirement__isnull=True
-                )
-                .exclude(status="")
-                .order_by()
-                .values_list(*fields)
-            )
-            if row[2] in quarters
-        ]
-        return cls(states, goals, entries)
+        reports = QuarterReport.objects.filter(
+            plan__ministry=ministry, plan__year=year, state__in=HANDED_IN_STATES
+        ).values("pk")
+        return cls(states, handed_in, goals, reports)
 
-    def latest(self):
-        """Each goal's latest status: goal id -> EntryFacts of its last quarter with one."""
+    def _statuses(self, reports):
+        """The goal-level statuses of these reports (ids of handed-in ones)."""
+        # By report id: the database reaches them by the (requirement, report, status) index.
+        return (
+            StatusEntry.objects.filter(report__in=reports, requirement__isnull=True)
+            .exclude(status="")
+            .order_by()
+        )
+
+    def counts(self, filters=None):
+        """Goals per status in each plan's quarter: (plan id, quarter, status) -> number,
+        of the goals `filters` keep (their kind and beacon)."""
+        statuses = self._statuses(self.reports)
+        if filters is not None and filters.kind:
+            statuses = statuses.filter(goal__kind=filters.kind)
+        if filters is not None and filters.beacon:
+            statuses = statuses.filter(goal__section__ministry_beacon=filters.beacon)
+        # A report handed in or taken back since the reports were read is left out.
+        return {
+            (*self.handed_in[report], status): number
+            for report, status, number in statuses.values("report_id", "status")
+            .annotate(number=Count("pk"))
+            .values_list("report_id", "status", "number")
+            if report in self.handed_in
+        }
+
+    def entries(self, quarter, times=False):
+        """EntryFacts of every goal-level status handed in for a quarter."""
+        statuses = self._statuses(self.reports.filter(quarter=quarter))
+        if times:
+            statuses = _changed_as_text(statuses)
+        return [
+            EntryFacts(pk, goal, quarter, status, *changed)
+            for pk, goal, report, status, *changed in statuses.values_list(*_fields(times))
+            if report in self.handed_in
+        ]
+
+    def latest(self, times=False):
+        """Each goal's latest status: goal id -> EntryFacts of its last quarter with one.
+
+        Two reads: the statuses of each plan's latest handed-in report, which hold most
+        goals' latest, then the earlier handed-in statuses of the goals not among them.
+        """
+        last = {}  # plan id -> (quarter, report id) of its latest handed-in report
+        for report, (plan, quarter) in self.handed_in.items():
+            if last.get(plan, (0,))[0] < quarter:
+                last[plan] = (quarter, report)
+        quarter_of = {report: quarter for report, (_plan, quarter) in self.handed_in.items()}
         latest = {}
-        for entry in self.entries:
-            found = latest.get(entry.goal_id)
-            if found is None or entry.quarter > found.quarter:
-                latest[entry.goal_id] = entry
+        statuses = self._statuses([report for _quarter, report in last.values()])
+        if times:
+            statuses = _changed_as_text(statuses)
+        for pk, goal, report, status, *changed in statuses.values_list(*_fields(times)):
+            if goal in self.goals:
+                latest[goal] = EntryFacts(pk, goal, quarter_of[report], status, *changed)
+        # By goal: a few goals' every entry, the requirements' and drafts' ones left out here.
+        # An id no goal has keeps it a query when nothing is missing, so that a page costs the
+        # same number of queries whatever the data.
+        missing = [goal for goal in self.goals if goal not in latest] or [0]
+        earlier = StatusEntry.objects.filter(goal__in=missing).exclude(status="").order_by()
+        if times:
+            earlier = _changed_as_text(earlier)
+        for pk, goal, report, status, *changed, requirement in earlier.values_list(
+            *_fields(times), "requirement_id"
+        ):
+            quarter = quarter_of.get(report)
+            found = latest.get(goal)
+            if requirement is None and quarter and (found is None or found.quarter < quarter):
+                latest[goal] = EntryFacts(pk, goal, quarter, status, *changed)
         return latest
 
 
 ONE = Decimal(1)
+OVERVIEW_PLAN_FIELDS = (
+    "institution__name", "institution__short_name", "ministry", "year", "reporting_quarters",
+    "deadline_days", "scoring_method", "partial_score",
+)  # fmt: skip
 
 
 def ministry_overview(ministry, filters, today=None):
@@ -241,52 +317,46 @@ def ministry_overview(ministry, filters, today=None):
     plans = list(
         Plan.objects.filter(ministry=ministry, year=filters.year)
         .select_related("institution")
+        # What the rows, their states and their degrees read of a plan: a plan's texts are
+        # long, and two hundred of them were a tenth of the page's time.
+        .only(*OVERVIEW_PLAN_FIELDS)
         .order_by("institution__name")
     )
     year = YearStatuses.read(ministry, filters.year)
-    counts = Counter()
-    for entry in year.entries:
-        goal = year.goals[entry.goal_id]
-        if goal.kept_by(filters):
-            counts[goal.plan_id, entry.quarter, entry.status] += 1
+    kept = [goal for goal in year.goals.values() if goal.kept_by(filters)]
+    counts = year.counts(filters)
     due = Counter()
-    for goal in year.goals.values():
-        if goal.kept_by(filters):
-            for quarter in goal.quarters:
-                due[goal.plan_id, int(quarter)] += 1
+    for (plan_id, quarters), number in Counter((g.plan_id, g.quarters) for g in kept).items():
+        for quarter in quarters:
+            due[plan_id, int(quarter)] += number
     degrees = _degrees(plans, year)
 
+    states = year.states
+    ended = {quarter: quarter_end(filters.year, quarter) < today for quarter in QUARTERS}
     rows = []
     for plan in plans:
         cells = []
         for quarter in QUARTERS:
-            state = year.states.get((plan.pk, quarter)) or (
-                MISSING if plan.quarter_end(quarter) < today else NOT_STARTED
-            )
+            state = states.get((plan.pk, quarter)) or (MISSING if ended[quarter] else NOT_STARTED)
             cells.append(
                 QuarterCell(
-                    quarter=quarter,
-                    due=str(quarter) in plan.reporting_quarters,
-                    state=state,
-                    overdue=plan.is_overdue(quarter, _StateOnly(state), today),
-                    goals_due=due[plan.pk, quarter],
-                    counts={s: counts[plan.pk, quarter, s] for s in STATUSES},
+                    quarter,
+                    str(quarter) in plan.reporting_quarters,
+                    state,
+                    # A quarter handed in is never overdue; otherwise the plan's rule decides.
+                    state not in HANDED_IN_STATES and plan.is_overdue(quarter, None, today),
+                    due[plan.pk, quarter],
+                    {s: counts.get((plan.pk, quarter, s), 0) for s in STATUSES},
                 )
             )
-        rows.append(InstitutionRow(plan=plan, cells=cells, degree=degrees[plan.pk]))
+        rows.append(InstitutionRow(plan, cells, degrees[plan.pk]))
     return rows
-
-
-class _StateOnly:
-    """What `Plan.is_overdue` needs of a report, from a state read with values_list."""
-
-    def __init__(self, state):
-        self.state = state
 
 
 def _degrees(plans, year):
     """Each plan's fulfilment degree so far, by the one computation (goals.scoring.plan_degree):
-    the department's final verdicts where given, otherwise each goal's latest status."""
+    the department's final verdicts where given, otherwise each goal's latest handed-in
+    status."""
     latest = {pk: entry.status for pk, entry in year.latest().items()}
     by_plan = {}
     for goal in year.goals.values():
@@ -353,18 +423,18 @@ def overview_totals(rows):
 def attention_entries(ministry, filters):
     """Red and yellow goals across the ministry's institutions, newest first, as entry ids.
 
-    Without a quarter filter a goal is listed by its latest status, so a goal that was red
-    in the first quarter and green since is not; with one, by its status in that quarter.
-    Ids, so that a page of them can be read in full with `attention_page`.
+    Without a quarter filter a goal is listed by its latest handed-in status, so a goal that
+    was red in the first quarter and green since is not; with one, by its status in that
+    quarter. Ids, so that a page of them can be read in full with `attention_page`.
     """
-    year = YearStatuses.read(ministry, filters.year, with_times=True)
+    year = YearStatuses.read(ministry, filters.year)
     if filters.quarter:
-        candidates = [e for e in year.entries if e.quarter == filters.quarter]
+        candidates = year.entries(filters.quarter, times=True)
     else:
-        candidates = year.latest().values()
+        candidates = year.latest(times=True).values()
     wanted = {filters.status} if filters.status else {Status.RED, Status.YELLOW}
     found = [e for e in candidates if e.status in wanted and year.goals[e.goal_id].kept_by(filters)]
-    found.sort(key=lambda e: (e.quarter, e.updated_at, e.pk), reverse=True)
+    found.sort(key=lambda e: (e.quarter, e.changed, e.pk), reverse=True)
     return [e.pk for e in found]
 
 
@@ -454,51 +524,136 @@ class GroupGoalRow:
 
     goal: Goal
     requirements: list
-    cells: list  # QuarterCell per quarter (goals.selectors)
+    cells: list  # QuarterCell per quarter (goals.selectors), from handed-in reports only
+    states: list  # each quarter's report state, "" where there is no report
 
 
-def group_goal_overview(ministry, year, code=None):
+# Each row shows every requirement's figure in four quarters, which costs about a hundred
+# times an overview cell; a page of institutions at a time keeps the page as fast as the
+# overview. The sorting and the totals above the table cover every institution.
+GROUP_PAGE_SIZE = 20
+GROUP_SORTS = ("institution", *(f"k{quarter}" for quarter in QUARTERS))
+_SEVERITY = {Status.RED: 3, Status.YELLOW: 2, Status.GREEN: 1}
+
+
+@dataclass
+class GroupGoalOverview:
+    """A group-wide goal across the ministry: a page of its institutions' goals in full."""
+
+    group_goals: list  # every group-wide goal of the ministry, by title
+    chosen: GroupGoal | None  # the one shown
+    page: object  # a django Page of the sorted goal ids; its rows are `rows`
+    rows: list  # GroupGoalRow of each goal on the page, in the sorted order
+    totals: list  # per quarter, every institution's goals by handed-in status (status_totals)
+
+
+def group_goal_overview(ministry, year, code=None, *, sort="institution", page=1):
     """A group-wide goal of the ministry with every institution's goal under it, side by side.
 
-    Returns (group_goals, chosen, rows): all the ministry's group-wide goals, the one asked
-    for by `code` (else the first; None if there are none), and a GroupGoalRow per
-    institution whose plan for the year has it, by institution name.
+    The group-wide goal is the one asked for by `code`, else the first by title. Its goals in
+    the year's plans are sorted by institution name ("institution") or worst first by their
+    handed-in status in a quarter ("k1".."k4"; a leading "-" reverses), and read in full for
+    one page of GROUP_PAGE_SIZE.
     """
     group_goals = list(GroupGoal.objects.filter(ministry=ministry).order_by("title"))
     chosen = next(
         (g for g in group_goals if g.code == code), group_goals[0] if group_goals else None
     )
     if chosen is None:
-        return group_goals, None, []
+        return GroupGoalOverview(group_goals, None, Paginator([], GROUP_PAGE_SIZE).page(1), [], [])
     in_year = {"plan__ministry": ministry, "plan__year": year, "group_goal": chosen}
     goals = list(
         Goal.objects.filter(**in_year)
         .select_related("plan__institution")
-        .prefetch_related(requirements_prefetch())
+        .only(
+            "number",
+            "title",
+            "order",
+            "reporting_quarters",
+            "plan__year",
+            "plan__institution__name",
+            "plan__institution__short_name",
+        )  # fmt: skip
         .order_by("plan__institution__name", "order")
     )
+    reports = {}  # report id -> (plan id, quarter, state), of every plan with the goal
+    for pk, plan_id, quarter, state in (
+        QuarterReport.objects.filter(plan__in={goal.plan_id for goal in goals})
+        .order_by()
+        .values_list("pk", "plan_id", "quarter", "state")
+    ):
+        reports[pk] = (plan_id, quarter, state)
+    statuses = {}  # (goal id, quarter) -> its handed-in goal-level status
+    # By report as well as goal, so that the database reaches the entries by the
+    # (requirement, report, status) index whatever its statistics.
+    for goal_id, report_id, status in (
+        StatusEntry.objects.filter(
+            report__in=list(reports), goal__in=goals, requirement__isnull=True
+        )
+        .exclude(status="")
+        .order_by()
+        .values_list("goal_id", "report_id", "status")
+    ):
+        _plan, quarter, state = reports[report_id]
+        if state in HANDED_IN_STATES:
+            statuses[goal_id, quarter] = status
+    key = sort.lstrip("-")
+    if key != "institution":
+        quarter = int(key[1])
+        goals.sort(key=lambda goal: -_SEVERITY.get(statuses.get((goal.pk, quarter)), 0))
+    if sort.startswith("-"):
+        goals.reverse()
+
+    shown = Paginator(goals, GROUP_PAGE_SIZE).get_page(page)
+    on_page = list(shown.object_list)
+    prefetch_related_objects(on_page, requirements_prefetch())
     entries = entries_by_quarter(
-        StatusEntry.objects.filter(**{f"goal__{key}": value for key, value in in_year.items()})
+        StatusEntry.objects.filter(report__state__in=HANDED_IN_STATES, goal__in=on_page)
     )
+    states = {(plan_id, quarter): state for plan_id, quarter, state in reports.values()}
     rows = []
-    for goal in goals:
+    for goal in on_page:
         requirements = list(goal.requirements.all())
-        rows.append(GroupGoalRow(goal, requirements, quarter_cells(goal, requirements, entries)))
-    return group_goals, chosen, rows
+        rows.append(
+            GroupGoalRow(
+                goal,
+                requirements,
+                quarter_cells(goal, requirements, entries),
+                [states.get((goal.plan_id, quarter), "") for quarter in QUARTERS],
+            )
+        )
+    totals = status_totals(
+        (
+            quarter,
+            Counter(statuses[g.pk, quarter] for g in goals if (g.pk, quarter) in statuses),
+            sum(
+                1
+                for g in goals
+                if str(quarter) in g.reporting_quarters and (g.pk, quarter) not in statuses
+            ),
+        )
+        for quarter in QUARTERS
+    )
+    return GroupGoalOverview(group_goals, chosen, shown, rows, totals)
 
 
 def plan_status_totals(plan, rows, reports, today=None):
-    """Per quarter, a plan's goals by status, and the due goals without one once it counts.
+    """Per quarter, a plan's goals by handed-in status, and the due goals without one once
+    the quarter counts.
 
     `rows` are the PlanGoalRows of `goals.selectors.plan_overview`; `reports` its four reports.
+    The institution's own reporters see their drafts' statuses in the grid, but the charts,
+    like the department's, count handed-in quarters only.
     """
     today = today or timezone.localdate()
     per_quarter = []
     for quarter in QUARTERS:
+        report = reports[quarter - 1]
+        handed_in = report is not None and report.is_handed_in
         statuses = Counter(
             cell.entry.status
             for row in rows
-            if (cell := row.cells[quarter - 1]).entry and cell.entry.status
+            if handed_in and (cell := row.cells[quarter - 1]).entry and cell.entry.status
         )
         started = reports[quarter - 1] is not None or plan.quarter_end(quarter) < today
         due = sum(1 for row in rows if row.goal.is_due_in(quarter))

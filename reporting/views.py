@@ -29,10 +29,11 @@ def index(request):
 
 def _filter_form(request, ministry, **options):
     years = selectors.plan_years(ministry)
+    only = options.get("only")
     return DashboardFilterForm(
         request.GET,
         years=years,
-        beacons=selectors.beacons_of(ministry),
+        beacons=selectors.beacons_of(ministry) if only is None or "pejlemaerke" in only else [],
         year=selectors.default_year(years),
         **options,
     )
@@ -40,6 +41,9 @@ def _filter_form(request, ministry, **options):
 
 def _context(request, ministry, form, page):
     return {
+        # Whoever sees a dashboard has access to the dashboards: the header needs no query
+        # to know (reporting.context_processors.dashboards asks only when not told).
+        "dashboard_access": True,
         "ministry": ministry,
         "form": form,
         "filters": form.filters(),
@@ -61,11 +65,8 @@ def overview(request, ministry):
     columns += [(f"k{q}", _("%(quarter)d. kvartal") % {"quarter": q}) for q in quarters]
     columns.append(("grad", _("Målopfyldelse hidtil")))
     context = _context(request, ministry, form, "overview")
-    rows = selectors.sort_rows(rows, sort)
-    for row in rows:
-        row.shown_cells = [row.cell(q) for q in quarters]
     context.update(
-        rows=rows,
+        rows=selectors.sort_rows(rows, sort),
         quarters=quarters,
         headers=[_sort_header(key, label, sort) for key, label in columns],
         charts=[
@@ -124,11 +125,23 @@ def attention(request, ministry):
 
 @ministry_access
 def group_goals(request, ministry):
-    form = _filter_form(request, ministry, only=("aar",))
+    form = _filter_form(request, ministry, with_sort=True, only=("aar", "sorter"))
     filters = form.filters()
+    sort = form.sort if form.sort.lstrip("-") in selectors.GROUP_SORTS else "institution"
     context = _context(request, ministry, form, "group_goals")
-    group_goals, chosen, rows = selectors.group_goal_overview(
-        ministry, filters.year, request.GET.get("maal")
+    found = selectors.group_goal_overview(
+        ministry, filters.year, request.GET.get("maal"), sort=sort, page=request.GET.get("side")
     )
-    context.update(group_goals=group_goals, chosen=chosen, rows=rows, quarters=QUARTERS)
+    columns = [("institution", _("Institution"))] + [
+        (f"k{q}", _("%(quarter)d. kvartal") % {"quarter": q}) for q in QUARTERS
+    ]
+    context.update(
+        group_goals=found.group_goals,
+        chosen=found.chosen,
+        rows=found.rows,
+        entries=found.page,
+        totals=found.totals,
+        quarters=QUARTERS,
+        headers=[_sort_header(key, label, sort) for key, label in columns],
+    )
     return render(request, "reporting/group_goals.html", context)

@@ -53,6 +53,7 @@ PAGES = [
     ("attention", "?aar=2024"),
     ("attention", "?aar=2024&kvartal=3&status=red&side=2"),
     ("group_goals", "?aar=2024"),
+    ("group_goals", "?aar=2024&sorter=-k2&side=2"),
 ]
 
 

@@ -6,7 +6,9 @@ One small ministry, written out by hand so every expected number can be read off
       1.1 drift, beacon 1          Q1 green  Q2 green    1.1 drift            Q1 red
       1.2 udvikling, beacon 2      Q1 yellow Q2 green    1.2 koncernfælles    Q1 green
       1.3 koncernfælles, beacon 1  Q1 red    Q2 yellow
-      Q1 approved, Q2 submitted, Q3 and Q4 none         Q1 returned, Q2 draft (empty)
+      Q1 approved, Q2 submitted, Q3 and Q4 none         Q1 submitted, Q2 returned (both red),
+                                                        Q3 draft (both red), Q4 none
+Only handed-in quarters (submitted, approved) count: BB's Q2 and Q3 statuses never do.
 """
 
 import datetime
@@ -92,11 +94,12 @@ def scenario(ministry):
                              kind=Goal.Kind.OPERATIONS)  # fmt: skip
     b2 = Goal.objects.create(plan=beta, number="1.2", order=2, title="Fravær B",
                              kind=Goal.Kind.GROUP, group_goal=shared)  # fmt: skip
-    returned = report(beta, 1, "returned", {b1: "red", b2: "green"}, cause="Systemnedbrud",
-                      consequence="Klager venter", action="Task force")  # fmt: skip
+    report(beta, 1, "submitted", {b1: "red", b2: "green"}, cause="Systemnedbrud",
+           consequence="Klager venter", action="Task force")  # fmt: skip
+    returned = report(beta, 2, "returned", {b1: "red", b2: "red"}, cause="Retur-årsag")
     returned.review_comment = "Uddyb handlingen."
     returned.save()
-    report(beta, 2, "draft", {})
+    report(beta, 3, "draft", {b1: "red", b2: "red"}, cause="Kladde-årsag")
     return {
         "alfa": alfa, "beta": beta, "a1": a1, "a2": a2, "a3": a3, "b1": b1, "b2": b2,
         "beacon1": beacon1, "beacon2": beacon2, "shared": shared,
@@ -142,7 +145,7 @@ def test_overview_shows_each_reports_state_and_overdue(client, scenario, reviewe
         ("approved", False), ("submitted", False), ("missing", True), ("missing", True),
     ]  # fmt: skip
     assert states["BB"] == [
-        ("returned", True), ("draft", True), ("missing", True), ("missing", True),
+        ("submitted", False), ("returned", True), ("draft", True), ("missing", True),
     ]  # fmt: skip
 
 
@@ -314,10 +317,10 @@ def test_attention_lists_waiting_overdue_and_returned_reports(client, scenario, 
     alerts = page(client, "attention", "?aar=2024").context["reports"]
     found = {(a.plan.institution.short_name, a.quarter, a.state, a.overdue) for a in alerts}
     assert found == {
-        ("AA", 2, "submitted", False),
+        ("AA", 2, "submitted", False), ("BB", 1, "submitted", False),
         ("AA", 3, "missing", True), ("AA", 4, "missing", True),
-        ("BB", 1, "returned", True), ("BB", 2, "draft", True),
-        ("BB", 3, "missing", True), ("BB", 4, "missing", True),
+        ("BB", 2, "returned", True), ("BB", 3, "draft", True),
+        ("BB", 4, "missing", True),
     }  # fmt: skip
     html = page(client, "attention", "?aar=2024").content.decode()
     assert "Uddyb handlingen." in html

@@ -69,7 +69,7 @@ def test_the_department_sorts_filters_and_opens_a_quarter(live_server, demo, req
     page = log_in(browser, live_server.url, "ekm-departement", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/overblik/EKM/")
     table = page.locator("table.overview")
-    names = table.locator("tbody th[scope=row] .d-md-inline:not(.small)")
+    names = table.locator("tbody th[scope=row] .name")
     alphabetical = names.all_inner_texts()
     assert alphabetical == sorted(alphabetical, key=str.lower)
 
@@ -91,7 +91,7 @@ def test_the_department_sorts_filters_and_opens_a_quarter(live_server, demo, req
     # A cell opens that institution's quarter.
     first = table.locator("tbody tr").first
     institution = first.locator("abbr").get_attribute("title")
-    first.locator("a.cell-link").click()
+    first.locator("td a").first.click()
     expect(page.locator("main h1")).to_contain_text(f"{institution}: 1. kvartal")
 
     # From the needs-attention page to a goal's history.

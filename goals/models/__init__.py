@@ -5,6 +5,7 @@ The models live in modules by subject; everything is imported from here
 """
 
 from goals.models.choices import (
+    HANDED_IN_STATES,
     STATUS_SYMBOLS,
     Comparator,
     FigureKind,
@@ -57,6 +58,7 @@ from goals.models.plans import (
 )
 
 __all__ = [
+    "HANDED_IN_STATES",
     "QUARTERS",
     "QUARTER_SETS",
     "STATUS_SYMBOLS",

@@ -96,6 +96,12 @@ class ReportState(models.TextChoices):
     RETURNED = "returned", _("Sendt retur")
 
 
+# A quarter counts for the department once the institution has handed it in: submitted or
+# approved. A draft, or a quarter sent back and not yet resubmitted, is the institution's own
+# work in progress, so every count, chart and degree across institutions leaves it out.
+HANDED_IN_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
+
+
 class HistorySubject(models.TextChoices):
     ENTRY = "entry", _("Statusindberetning")
     REPORT = "report", _("Kvartalsopfølgning")

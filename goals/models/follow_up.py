@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from goals.limits import REPORT_TEXT
-from goals.models.choices import Fulfilment, HistorySubject, ReportState, Status
+from goals.models.choices import (
+    HANDED_IN_STATES,
+    Fulfilment,
+    HistorySubject,
+    ReportState,
+    Status,
+)
 from goals.models.common import choices_check, text_checks
 from goals.models.plans import Goal, Plan, Requirement
 
@@ -79,6 +85,10 @@ class QuarterReport(models.Model):
     @property
     def is_editable(self):
         return self.state in self.EDITABLE_STATES
+
+    @property
+    def is_handed_in(self):
+        return self.state in HANDED_IN_STATES
 
 
 class StatusEntry(models.Model):

@@ -11,12 +11,12 @@ from django.utils.translation import pgettext_lazy
 
 from goals.limits import PLAN_TEXT, no_control_characters
 from goals.models.choices import (
+    HANDED_IN_STATES,
     Comparator,
     FigureKind,
     FulfilmentRule,
     GoalKind,
     Measure,
-    ReportState,
     ResultType,
     ScoringMethod,
     SectionKind,
@@ -232,7 +232,7 @@ class Plan(models.Model):
         deadline = self.deadline_for(quarter)
         if deadline is None or str(quarter) not in self.reporting_quarters:
             return False
-        if report is not None and report.state in (ReportState.SUBMITTED, ReportState.APPROVED):
+        if report is not None and report.state in HANDED_IN_STATES:
             return False
         return (today or timezone.localdate()) > deadline
 

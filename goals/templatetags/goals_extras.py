@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from goals.figures import figure_text, quarter_target_line, takes_number
 from goals.forms import at_most
 from goals.limits import REPORT_TEXT
-from goals.models import STATUS_SYMBOLS, Measure, Status
+from goals.models import HANDED_IN_STATES, STATUS_SYMBOLS, Measure, ReportState, Status
 from goals.numbers import format_number
 
 register = template.Library()
@@ -132,9 +132,11 @@ def degree_text(degree):
 
 
 @register.simple_tag
-def result_cell(cell):
+def result_cell(cell, states=None):
     """A goal's quarter: its status, its result and each requirement's figure beside its
-    target (a QuarterCell of goals.selectors).
+    target (a QuarterCell of goals.selectors). `states` lists the four quarters' report
+    states: a quarter not handed in is marked with its state ("Kladde", "Sendt retur"),
+    above whatever of it the cell was given to show.
 
     Written in Python from plain strings, escaping what comes from the data, rather than as
     an included template: the plan page and the group-wide page show hundreds of these, and
@@ -143,6 +145,9 @@ def result_cell(cell):
     labels = _status_labels(get_language())
     entry = cell.entry
     parts = []
+    state = states[cell.quarter - 1] if states else ""
+    if state and state not in HANDED_IN_STATES:
+        parts.append(f'<span class="badge {STATE_BADGES[state]}">{labels[state]}</span> ')
     if entry and entry.status:
         parts.append(
             f'<span class="status status-{entry.status}"><span aria-hidden="true">'
@@ -180,6 +185,7 @@ def result_cell(cell):
 def _status_labels(language):
     return {
         **{s.value: escape(str(s.label)) for s in Status},
+        **{s.value: escape(str(s.label)) for s in ReportState},
         "nothing": escape(_("Intet indberettet")),
         "target": escape(_("mål")),
     }

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goals.models import (
+    HANDED_IN_STATES,
     Fulfilment,
     Goal,
     GoalVerdict,
@@ -75,6 +76,9 @@ def summary_plans(ministry, year):
 def ministry_summary(ministry, year, plans=None, progress=None, chunk=None):
     """Every institution's final verdicts and fulfilment degree for a year, side by side.
 
+    The degree so far counts the department's verdicts and, where there is none, each goal's
+    latest handed-in status (a draft's statuses are the institution's own until handed in).
+
     Reads all plans in two queries, or `chunk` plans at a time, calling `progress(done,
     total)` after each chunk, so a background job can show how far it has come.
     """
@@ -91,7 +95,11 @@ def ministry_summary(ministry, year, plans=None, progress=None, chunk=None):
         )
         statuses = latest_statuses(
             entries_by_quarter(
-                StatusEntry.objects.filter(report__plan__in=part, requirement__isnull=True)
+                StatusEntry.objects.filter(
+                    report__plan__in=part,
+                    report__state__in=HANDED_IN_STATES,
+                    requirement__isnull=True,
+                )
                 .exclude(status="")
                 .only("goal_id", "requirement_id", "status")
             )
