@@ -470,6 +470,17 @@ class ReportAlert:
         return self.state == ReportState.SUBMITTED
 
 
+class _ReportFacts(NamedTuple):
+    """What the list of reports needing someone reads of a report."""
+
+    pk: int
+    plan_id: int
+    quarter: int
+    state: str
+    submitted_at: object
+    review_comment: str
+
+
 def attention_reports(ministry, year, today=None):
     """The ministry's reports for the year that need someone: those waiting for approval
     first, oldest submission first; then every overdue or returned one, by quarter."""
@@ -480,10 +491,16 @@ def attention_reports(ministry, year, today=None):
         .select_related("institution")
         .order_by("institution__name")
     }
-    in_year = QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year).only(
-        "plan_id", "quarter", "state", "review_comment", "submitted_at"
-    )
-    reports = {(r.plan_id, r.quarter): r for r in in_year}
+    # Plain rows: a ministry's year has some thousand reports, of which few are listed.
+    reports = {
+        (r.plan_id, r.quarter): r
+        for r in map(
+            _ReportFacts._make,
+            QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year).values_list(
+                *_ReportFacts._fields
+            ),
+        )
+    }
     alerts = [
         ReportAlert(
             plan=plans[r.plan_id],

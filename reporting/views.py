@@ -13,7 +13,10 @@ from reporting import selectors
 from reporting.charts import distribution_chart, legend_items, trend_chart
 from reporting.forms import DashboardFilterForm
 
-ATTENTION_PAGE_SIZE = 50
+ATTENTION_PAGE_SIZE = 25
+# Quarters waiting, overdue or returned, per page: the oldest first, so the page starts with
+# what has waited longest.
+REPORTS_PAGE_SIZE = 25
 
 
 @login_required
@@ -117,7 +120,9 @@ def attention(request, ministry):
     context = _context(request, ministry, form, "attention")
     context.update(
         entries=entries,
-        reports=selectors.attention_reports(ministry, filters.year),
+        reports=Paginator(
+            selectors.attention_reports(ministry, filters.year), REPORTS_PAGE_SIZE
+        ).get_page(request.GET.get("rapporter")),
         today=timezone.localdate(),
     )
     return render(request, "reporting/attention.html", context)

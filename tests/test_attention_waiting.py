@@ -83,3 +83,28 @@ def test_without_anything_waiting_the_page_says_so(client, ministry, carol):
     url = reverse("reporting:attention", args=[ministry.short_name]) + "?aar=2030"
     html = client.get(url).content.decode()
     assert "Ingen afrapporteringer for 2030 venter på godkendelse" in html
+
+
+def test_the_reports_needing_someone_come_a_page_at_a_time_oldest_first(client, ministry, carol):
+    from reporting.views import REPORTS_PAGE_SIZE
+
+    plans = [make_plan(ministry, f"Styrelse {n:02d}", f"S{n:02d}") for n in range(15)]
+    for n, plan in enumerate(plans):
+        submitted(plan, 1, 1 + n, 4)
+        submitted(plan, 2, 1 + n, 7)
+    client.force_login(carol)
+    url = reverse("reporting:attention", args=[ministry.short_name]) + "?aar=2024"
+    first = client.get(url)
+    reports = first.context["reports"]
+    everything = attention_reports(ministry, 2024)
+    assert reports.paginator.count == len(everything) > REPORTS_PAGE_SIZE
+    assert len(reports) == REPORTS_PAGE_SIZE
+    second = client.get(url + "&rapporter=2").context["reports"]
+    shown = [(a.plan.pk, a.quarter) for a in list(reports) + list(second)]
+    # Together the pages list each waiting quarter once, in the order of the whole list.
+    waiting = [(a.plan.pk, a.quarter) for a in everything if a.waiting]
+    assert shown[: len(waiting)] == waiting
+    assert len(set(shown)) == len(shown)
+    html = first.content.decode()
+    assert f"1-{REPORTS_PAGE_SIZE} af {reports.paginator.count} afrapporteringer" in html
+    assert "rapporter=2" in html
