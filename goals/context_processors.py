@@ -2,10 +2,15 @@
 
 from django.utils.functional import SimpleLazyObject
 
+from goals.permissions import request_roles
 from goals.selectors import todo_counts
 
 
 def todo(request):
     """`todo`: the quarters waiting for the user (goals.selectors.TodoCounts), read only when
     a page shows them, and never for an anonymous visitor."""
-    return {"todo": SimpleLazyObject(lambda: todo_counts(request.user))}
+    return {
+        "todo": SimpleLazyObject(
+            lambda: todo_counts(request.user, roles={r.role for r in request_roles(request)})
+        )
+    }

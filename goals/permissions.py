@@ -39,15 +39,45 @@ class Rights:
     review: bool = False  # approve, return and reopen quarters; set the year-end verdicts
 
 
-def rights(user, plan) -> Rights:
-    """The rights a user holds on a plan they can see, read in one query."""
+@dataclass(frozen=True, slots=True)
+class Role:
+    """One of a user's memberships, as the access checks read it."""
+
+    role: str
+    institution_id: int | None
+    ministry_id: int | None
+
+
+def roles_of(user) -> tuple[Role, ...]:
+    """The user's memberships, in one query."""
+    if not user.is_authenticated:
+        return ()
+    return tuple(
+        Role(*row)
+        for row in Membership.objects.filter(user=user).values_list(
+            "role", "institution_id", "ministry_id"
+        )
+    )
+
+
+def request_roles(request) -> tuple[Role, ...]:
+    """The memberships of the user of the request, read once however many parts of the page
+    ask (the permission check, the header's counts, its link to the dashboards)."""
+    if getattr(request, "_roles_user", None) is not request.user:
+        request._roles, request._roles_user = roles_of(request.user), request.user
+    return request._roles
+
+
+def rights(user, plan, roles=None) -> Rights:
+    """The rights a user holds on a plan they can see; `roles` as `roles_of` reads them (read
+    here when not given)."""
     if not user.is_authenticated:
         return Rights()
     if user.is_superuser:
         return Rights(report=True, review=True)
     roles = {
         m.role
-        for m in Membership.objects.filter(user=user).only("role", "institution", "ministry")
+        for m in (roles_of(user) if roles is None else roles)
         if (m.role == Membership.Role.REPORTER and m.institution_id == plan.institution_id)
         or (m.role == Membership.Role.REVIEWER and m.ministry_id == plan.ministry_id)
     }
@@ -96,7 +126,7 @@ def plan_access(right=VIEW, *, post_right=None, keep_input=False):
                     _keep_input(request, institution, year, kwargs.get("quarter"))
                 return redirect_to_login(request.get_full_path())
             plan = get_plan_or_404(request.user, institution, year)
-            held = rights(request.user, plan)
+            held = rights(request.user, plan, request_roles(request))
             needed = [right] + ([post_right] if post_right and request.method == "POST" else [])
             for each in needed:
                 if each != VIEW and not getattr(held, each):

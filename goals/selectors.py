@@ -455,13 +455,15 @@ def reviewer_todo(user, today=None, limit=None) -> ReviewerTodo:
     )
 
 
-def todo_counts(user, today=None) -> TodoCounts:
+def todo_counts(user, today=None, roles=None) -> TodoCounts:
     """What the page header counts for the user, in at most four queries: the quarters
-    waiting for them as a reporter (as `ReporterTodo.count`) and as a reviewer."""
+    waiting for them as a reporter (as `ReporterTodo.count`) and as a reviewer. `roles`: the
+    user's roles, when the request has read them already."""
     if not user.is_authenticated:
         return TodoCounts()
     today = today or timezone.localdate()
-    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if roles is None:
+        roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     counts = TodoCounts()
     if Membership.Role.REPORTER in roles:
         plans = _reporter_plans(user)
@@ -968,9 +970,13 @@ class QuarterTab:
     label: str
 
 
-def quarter_tabs(plan) -> list[QuarterTab]:
-    """The plan's four quarters with their reports' states, read in one query."""
-    states = dict(QuarterReport.objects.filter(plan=plan).values_list("quarter", "state"))
+def quarter_tabs(plan, reports=None) -> list[QuarterTab]:
+    """The plan's four quarters with their reports' states, from `reports` (the plan's, read
+    already) or read in one query."""
+    if reports is None:
+        states = dict(QuarterReport.objects.filter(plan=plan).values_list("quarter", "state"))
+    else:
+        states = {report.quarter: report.state for report in reports}
     return [
         QuarterTab(
             quarter,

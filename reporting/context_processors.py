@@ -1,6 +1,7 @@
 """What every page's header needs to know about the user's access to the dashboards."""
 
 from goals.models import Membership
+from goals.permissions import request_roles
 
 
 def dashboards(request):
@@ -12,6 +13,6 @@ def dashboards(request):
             return False
         if user.is_superuser:
             return True
-        return Membership.objects.filter(user=user, role=Membership.Role.REVIEWER).exists()
+        return any(r.role == Membership.Role.REVIEWER for r in request_roles(request))
 
     return {"dashboard_access": allowed}

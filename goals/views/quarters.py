@@ -29,7 +29,9 @@ def _check_quarter(quarter):
 @plan_access(post_right=REPORT, keep_input=True)
 def quarter_page(request, plan, quarter):
     _check_quarter(quarter)
-    report = QuarterReport.objects.filter(plan=plan, quarter=quarter).first()
+    # All four: the tabs show each one's state.
+    reports = list(QuarterReport.objects.filter(plan=plan))
+    report = next((r for r in reports if r.quarter == quarter), None)
     editable = request.plan_rights.report and (report is None or report.is_editable)
     version = report.version if report else 0
     conflict = None
@@ -45,7 +47,7 @@ def quarter_page(request, plan, quarter):
         )
     if data is None and not editable:
         # Read as a document: the forms would only be built to be left unused.
-        return _render(request, plan, quarter, report, None, version)
+        return _render(request, plan, quarter, report, None, version, reports=reports)
     action = (data or {}).get("action", SAVE)
     page = build_quarter(plan, quarter, data, submitting=action == SUBMIT, draft=action != SUBMIT)
     forms = page.forms
@@ -106,10 +108,14 @@ def quarter_page(request, plan, quarter):
                 request, plan, quarter, report, page, version, unsaved=unsaved, saved=changed
             )
 
-    return _render(request, plan, quarter, report, page, version, conflict=conflict)
+    # After a POST the quarter's report may have changed: the tabs read it again.
+    read = reports if request.method == "GET" else None
+    return _render(request, plan, quarter, report, page, version, conflict=conflict, reports=read)
 
 
-def _render(request, plan, quarter, report, page, version, conflict=None, problems=(), **extra):
+def _render(
+    request, plan, quarter, report, page, version, conflict=None, problems=(), reports=None, **extra
+):
     editable = request.plan_rights.report and (report is None or report.is_editable)
     # A quarter the user cannot change is read as a document, not as a disabled form.
     document = None if editable else quarter_document(plan, quarter, report)
@@ -127,7 +133,7 @@ def _render(request, plan, quarter, report, page, version, conflict=None, proble
             "forms": forms,
             "editable": editable,
             "document": document,
-            "tabs": quarter_tabs(plan),
+            "tabs": quarter_tabs(plan, reports),
             "version": version,
             "conflict": conflict,
             "workbook_problems": problems,
