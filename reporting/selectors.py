@@ -202,9 +202,12 @@ class YearStatuses:
     @classmethod
     def read(cls, ministry, year):
         states, handed_in = {}, {}
-        for pk, plan_id, quarter, state in QuarterReport.objects.filter(
-            plan__ministry=ministry, plan__year=year
-        ).values_list("pk", "plan_id", "quarter", "state"):
+        # Unordered: the reports' default order joins their institutions to sort by name.
+        for pk, plan_id, quarter, state in (
+            QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year)
+            .order_by()
+            .values_list("pk", "plan_id", "quarter", "state")
+        ):
             states[plan_id, quarter] = state
             if state in HANDED_IN_STATES:
                 handed_in[pk] = (plan_id, quarter)
@@ -250,7 +253,8 @@ class YearStatuses:
         return {
             (*self.handed_in[report], status): number
             for report, status, number in statuses.values("report_id", "status")
-            .annotate(number=Count("pk"))
+            # COUNT(*), not of the id: the rows are counted in the index, not fetched.
+            .annotate(number=Count("*"))
             .values_list("report_id", "status", "number")
             if report in self.handed_in
         }
@@ -440,8 +444,12 @@ def attention_entries(ministry, filters):
 
 def attention_page(ids):
     """The status entries with these ids, in this order, with their plan, goal and heading."""
-    entries = StatusEntry.objects.filter(pk__in=ids).select_related(
-        "report__plan__institution", "goal__section"
+    # Unordered: they are put in the order of `ids` below, and the entries' default order
+    # joins the plans' institutions and the requirements to sort by.
+    entries = (
+        StatusEntry.objects.filter(pk__in=ids)
+        .select_related("report__plan__institution", "goal__section")
+        .order_by()
     )
     by_pk = {entry.pk: entry for entry in entries}
     return [by_pk[pk] for pk in ids if pk in by_pk]  # one deleted meanwhile is left out
