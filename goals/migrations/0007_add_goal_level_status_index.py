@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='statusentry',
-            index=models.Index(condition=models.Q(('requirement__isnull', True)), fields=['report', 'status', 'goal', 'id'], name='entry_goal_level_status'),
+            index=models.Index(condition=models.Q(('requirement__isnull', True)), fields=['report', 'status', 'goal', 'id', 'updated_at'], name='entry_goal_level_status'),
         ),
     ]

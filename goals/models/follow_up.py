@@ -167,11 +167,11 @@ class StatusEntry(models.Model):
                 fields=["requirement", "report", "status"], name="entry_requirement_report"
             ),
             # What the dashboards read of a year's goal-level statuses, in the index itself:
-            # PostgreSQL counts and lists them by an index-only scan instead of visiting a
-            # table row for each. The id as a key column, not `include`, so that SQLite (whose
-            # indexes hold the id anyway) builds the same index without a warning.
+            # PostgreSQL counts and lists them, with when each was changed, by an index-only
+            # scan instead of visiting a table row for each. Key columns, not `include`, so
+            # that SQLite builds the same index without a warning.
             models.Index(
-                fields=["report", "status", "goal", "id"],
+                fields=["report", "status", "goal", "id", "updated_at"],
                 condition=Q(requirement__isnull=True),
                 name="entry_goal_level_status",
             ),
