@@ -501,6 +501,8 @@ def attention_reports(ministry, year, today=None):
         plan.pk: plan
         for plan in Plan.objects.filter(ministry=ministry, year=year)
         .select_related("institution")
+        # What an alert and its deadline read of a plan, as on the overview: not its texts.
+        .only(*OVERVIEW_PLAN_FIELDS)
         .order_by("institution__name")
     }
     # Plain rows: a ministry's year has some thousand reports, of which few are listed.
