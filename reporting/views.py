@@ -51,7 +51,7 @@ def _context(request, ministry, form, page):
         "form": form,
         "filters": form.filters(),
         "page": page,
-        "ministries": Ministry.objects.reviewed_by(request.user).order_by("name"),
+        "ministries": request.reviewed_ministries,
         "legend": legend_items(),
     }
 
