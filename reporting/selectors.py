@@ -198,17 +198,23 @@ class YearStatuses:
     # The handed-in reports as a subquery: a list of hundreds of ids costs more to put into
     # the SQL than the database takes to run it.
     reports: object = None
+    # With `report_facts`: every report as _ReportFacts, for `attention_reports`.
+    report_facts: list = field(default_factory=list)
 
     @classmethod
-    def read(cls, ministry, year, *, verdicts=True):
-        """The year's reports and goals; without `verdicts`, every GoalFacts.verdict is None."""
-        states, handed_in = {}, {}
+    def read(cls, ministry, year, *, verdicts=True, report_facts=False):
+        """The year's reports and goals; without `verdicts`, every GoalFacts.verdict is None.
+        With `report_facts`, each report's submission time and comment are read too."""
+        states, handed_in, facts = {}, {}, []
+        columns = _ReportFacts._fields if report_facts else _ReportFacts._fields[:4]
         # Unordered: the reports' default order joins their institutions to sort by name.
-        for pk, plan_id, quarter, state in (
+        for pk, plan_id, quarter, state, *rest in (
             QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year)
             .order_by()
-            .values_list("pk", "plan_id", "quarter", "state")
+            .values_list(*columns)
         ):
+            if report_facts:
+                facts.append(_ReportFacts(pk, plan_id, quarter, state, *rest))
             states[plan_id, quarter] = state
             if state in HANDED_IN_STATES:
                 handed_in[pk] = (plan_id, quarter)
@@ -234,7 +240,7 @@ class YearStatuses:
         reports = QuarterReport.objects.filter(
             plan__ministry=ministry, plan__year=year, state__in=HANDED_IN_STATES
         ).values("pk")
-        return cls(states, handed_in, goals, reports)
+        return cls(states, handed_in, goals, reports, facts)
 
     def _statuses(self, reports):
         """The goal-level statuses of these reports (ids of handed-in ones)."""
@@ -428,14 +434,16 @@ def overview_totals(rows):
 # --- needs attention -----------------------------------------------------------------
 
 
-def attention_entries(ministry, filters):
-    """Red and yellow goals across the ministry's institutions, newest first, as entry ids.
+def attention_entries(ministry, filters, year=None):
+    """Red and yellow goals across the ministry's institutions, newest first, as entry ids,
+    from `year` (YearStatuses) when it is read already.
 
     Without a quarter filter a goal is listed by its latest handed-in status, so a goal that
     was red in the first quarter and green since is not; with one, by its status in that
     quarter. Ids, so that a page of them can be read in full with `attention_page`.
     """
-    year = YearStatuses.read(ministry, filters.year, verdicts=False)
+    if year is None:
+        year = YearStatuses.read(ministry, filters.year, verdicts=False)
     if filters.quarter:
         candidates = year.entries(filters.quarter, times=True)
     else:
@@ -493,9 +501,11 @@ class _ReportFacts(NamedTuple):
     review_comment: str
 
 
-def attention_reports(ministry, year, today=None):
+def attention_reports(ministry, year, today=None, reports=None):
     """The ministry's reports for the year that need someone: those waiting for approval
-    first, oldest submission first; then every overdue or returned one, by quarter."""
+    first, oldest submission first; then every overdue or returned one, by quarter.
+
+    `reports`: the year's reports as _ReportFacts when already read (YearStatuses)."""
     today = today or timezone.localdate()
     plans = {
         plan.pk: plan
@@ -505,17 +515,16 @@ def attention_reports(ministry, year, today=None):
         .only(*OVERVIEW_PLAN_FIELDS)
         .order_by("institution__name")
     }
-    # Plain rows: a ministry's year has some thousand reports, of which few are listed.
-    reports = {
-        (r.plan_id, r.quarter): r
-        for r in map(
+    if reports is None:
+        # Unordered: the default order joins the institutions, which `plans` already has.
+        reports = map(
             _ReportFacts._make,
-            # Unordered: the default order joins the institutions, which `plans` already has.
             QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year)
             .order_by()
             .values_list(*_ReportFacts._fields),
         )
-    }
+    # Plain rows: a ministry's year has some thousand reports, of which few are listed.
+    reports = {(r.plan_id, r.quarter): r for r in reports}
     alerts = [
         ReportAlert(
             plan=plans[r.plan_id],
