@@ -454,13 +454,23 @@ def attention_entries(ministry, filters, year=None):
     return [e.pk for e in found]
 
 
+ATTENTION_ENTRY_FIELDS = (
+    "report", "goal", "requirement", "status", "updated_at", "cause", "consequence", "action",
+    "report__plan", "report__quarter", "report__state", "report__plan__year",
+    "report__plan__institution__name", "report__plan__institution__short_name",
+    "goal__number", "goal__title", "goal__kind", "goal__section",
+)  # fmt: skip
+
+
 def attention_page(ids):
     """The status entries with these ids, in this order, with their plan, goal and heading."""
     # Unordered: they are put in the order of `ids` below, and the entries' default order
-    # joins the plans' institutions and the requirements to sort by.
+    # joins the plans' institutions and the requirements to sort by. Only what the page
+    # shows: a plan's and a goal's texts are long.
     entries = (
         StatusEntry.objects.filter(pk__in=ids)
         .select_related("report__plan__institution", "goal__section")
+        .only(*ATTENTION_ENTRY_FIELDS)
         .order_by()
     )
     by_pk = {entry.pk: entry for entry in entries}
