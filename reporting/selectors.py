@@ -627,19 +627,20 @@ def group_goal_overview(ministry, year, code=None, *, sort="institution", page=1
         )  # fmt: skip
         .order_by("plan__institution__name", "order")
     )
+    plan_reports = QuarterReport.objects.filter(plan__in={goal.plan_id for goal in goals})
     reports = {}  # report id -> (plan id, quarter, state), of every plan with the goal
-    for pk, plan_id, quarter, state in (
-        QuarterReport.objects.filter(plan__in={goal.plan_id for goal in goals})
-        .order_by()
-        .values_list("pk", "plan_id", "quarter", "state")
+    for pk, plan_id, quarter, state in plan_reports.order_by().values_list(
+        "pk", "plan_id", "quarter", "state"
     ):
         reports[pk] = (plan_id, quarter, state)
     statuses = {}  # (goal id, quarter) -> its handed-in goal-level status
-    # By goal alone: a goal's entries are its plan's, all among `reports`. Listing the
-    # reports' ids as well put a thousand parameters into the SQL, which cost PostgreSQL
-    # more than reading the goals' few entries by their index.
+    # By report as well as goal, so that SQLite reaches the entries by the reports' index
+    # (by goal alone it scans every goal-level entry); the reports as a subquery, which
+    # costs PostgreSQL less than a thousand ids in the SQL.
     for goal_id, report_id, status in (
-        StatusEntry.objects.filter(goal__in=goals, requirement__isnull=True)
+        StatusEntry.objects.filter(
+            report__in=plan_reports.values("pk"), goal__in=goals, requirement__isnull=True
+        )
         .exclude(status="")
         .order_by()
         .values_list("goal_id", "report_id", "status")
