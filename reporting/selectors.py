@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, Value, prefetch_related_objects
+from django.db.models import CharField, Count, IntegerField, Value, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -202,9 +202,10 @@ class YearStatuses:
     report_facts: list = field(default_factory=list)
 
     @classmethod
-    def read(cls, ministry, year, *, verdicts=True, report_facts=False):
-        """The year's reports and goals; without `verdicts`, every GoalFacts.verdict is None.
-        With `report_facts`, each report's submission time and comment are read too."""
+    def read(cls, ministry, year, *, verdicts=True, beacons=True, report_facts=False):
+        """The year's reports and goals; without `verdicts`, every GoalFacts.verdict is None,
+        without `beacons` every GoalFacts.beacon_id. With `report_facts`, each report's
+        submission time and comment are read too."""
         states, handed_in, facts = {}, {}, []
         columns = _ReportFacts._fields if report_facts else _ReportFacts._fields[:4]
         # Unordered: the reports' default order joins their institutions to sort by name.
@@ -221,6 +222,8 @@ class YearStatuses:
         # Joining the verdicts makes PostgreSQL read every year's, a millisecond and a half
         # on a large ministry: only the degrees need them.
         verdict_field = "verdict__verdict" if verdicts else Value(None, CharField())
+        # Likewise the goals' headings, a millisecond: only a beacon filter needs them.
+        beacon_field = "section__ministry_beacon" if beacons else Value(None, IntegerField())
         goals = {
             pk: GoalFacts(pk, plan_id, kind, beacon_id, quarters, weight or ONE, verdict)
             for pk, plan_id, kind, beacon_id, quarters, weight, verdict in (
@@ -230,7 +233,7 @@ class YearStatuses:
                     "pk",
                     "plan_id",
                     "kind",
-                    "section__ministry_beacon",
+                    beacon_field,
                     "reporting_quarters",
                     "weight",
                     verdict_field,
@@ -336,7 +339,7 @@ def ministry_overview(ministry, filters, today=None):
         .only(*OVERVIEW_PLAN_FIELDS)
         .order_by("institution__name")
     )
-    year = YearStatuses.read(ministry, filters.year)
+    year = YearStatuses.read(ministry, filters.year, beacons=bool(filters.beacon))
     kept = [goal for goal in year.goals.values() if goal.kept_by(filters)]
     counts = year.counts(filters)
     due = Counter()
@@ -443,7 +446,9 @@ def attention_entries(ministry, filters, year=None):
     quarter. Ids, so that a page of them can be read in full with `attention_page`.
     """
     if year is None:
-        year = YearStatuses.read(ministry, filters.year, verdicts=False)
+        year = YearStatuses.read(
+            ministry, filters.year, verdicts=False, beacons=bool(filters.beacon)
+        )
     if filters.quarter:
         candidates = year.entries(filters.quarter, times=True)
     else:

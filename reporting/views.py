@@ -115,7 +115,9 @@ def attention(request, ministry):
     form = _filter_form(request, ministry, with_status=True)
     filters = form.filters()
     # The year's reports read once, for the goals' statuses and for the quarters listed.
-    year = selectors.YearStatuses.read(ministry, filters.year, verdicts=False, report_facts=True)
+    year = selectors.YearStatuses.read(
+        ministry, filters.year, verdicts=False, beacons=bool(filters.beacon), report_facts=True
+    )
     paginator = Paginator(selectors.attention_entries(ministry, filters, year), ATTENTION_PAGE_SIZE)
     entries = paginator.get_page(request.GET.get("side"))
     entries.object_list = selectors.attention_page(entries.object_list)
