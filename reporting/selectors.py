@@ -202,10 +202,10 @@ class YearStatuses:
     report_facts: list = field(default_factory=list)
 
     @classmethod
-    def read(cls, ministry, year, *, verdicts=True, beacons=True, report_facts=False):
+    def read(cls, ministry, year, *, verdicts=True, beacons=True, report_facts=False, plans=None):
         """The year's reports and goals; without `verdicts`, every GoalFacts.verdict is None,
         without `beacons` every GoalFacts.beacon_id. With `report_facts`, each report's
-        submission time and comment are read too."""
+        submission time and comment are read too. `plans`: the year's plans' ids if known."""
         states, handed_in, facts = {}, {}, []
         columns = _ReportFacts._fields if report_facts else _ReportFacts._fields[:4]
         # Unordered: the reports' default order joins their institutions to sort by name.
@@ -224,10 +224,17 @@ class YearStatuses:
         verdict_field = "verdict__verdict" if verdicts else Value(None, CharField())
         # Likewise the goals' headings, a millisecond: only a beacon filter needs them.
         beacon_field = "section__ministry_beacon" if beacons else Value(None, IntegerField())
+        # By the plans' ids where known: PostgreSQL then scans the goals without joining the
+        # plans, most of a millisecond.
+        of_year = (
+            {"plan__in": plans}
+            if plans is not None
+            else {"plan__ministry": ministry, "plan__year": year}
+        )
         goals = {
             pk: GoalFacts(pk, plan_id, kind, beacon_id, quarters, weight or ONE, verdict)
             for pk, plan_id, kind, beacon_id, quarters, weight, verdict in (
-                Goal.objects.filter(plan__ministry=ministry, plan__year=year)
+                Goal.objects.filter(**of_year)
                 .order_by()
                 .values_list(
                     "pk",
@@ -339,7 +346,9 @@ def ministry_overview(ministry, filters, today=None):
         .only(*OVERVIEW_PLAN_FIELDS)
         .order_by("institution__name")
     )
-    year = YearStatuses.read(ministry, filters.year, beacons=bool(filters.beacon))
+    year = YearStatuses.read(
+        ministry, filters.year, beacons=bool(filters.beacon), plans=[plan.pk for plan in plans]
+    )
     kept = [goal for goal in year.goals.values() if goal.kept_by(filters)]
     counts = year.counts(filters)
     due = Counter()
