@@ -11,6 +11,9 @@ def todo(request):
     a page shows them, and never for an anonymous visitor."""
     return {
         "todo": SimpleLazyObject(
-            lambda: todo_counts(request.user, roles={r.role for r in request_roles(request)})
+            lambda: todo_counts(
+                request.user,
+                memberships=[(r.role, r.ministry_id) for r in request_roles(request)],
+            )
         )
     }

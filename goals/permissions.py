@@ -204,14 +204,15 @@ def ministry_access(view):
     def wrapper(request, ministry, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        found = get_object_or_404(Ministry.objects.visible_to(request.user), short_name=ministry)
-        if not can_review_ministry(request.user, found):
+        # One query where access is granted: the ministries the user reviews, which the
+        # dashboards' header lists too (`request.reviewed_ministries`, by name).
+        reviewed = list(Ministry.objects.reviewed_by(request.user).order_by("name"))
+        found = next((m for m in reviewed if m.short_name == ministry), None)
+        if found is None:
+            # 404 for a ministry the user does not belong to, 403 for one they do.
+            get_object_or_404(Ministry.objects.visible_to(request.user), short_name=ministry)
             raise PermissionDenied
+        request.reviewed_ministries = reviewed
         return view(request, found, *args, **kwargs)
 
     return wrapper
-
-
-def can_review_ministry(user, ministry):
-    """Whether the user may see the ministry's dashboards: its reviewers and administrators."""
-    return Ministry.objects.reviewed_by(user).filter(pk=ministry.pk).exists()

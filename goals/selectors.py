@@ -455,15 +455,18 @@ def reviewer_todo(user, today=None, limit=None) -> ReviewerTodo:
     )
 
 
-def todo_counts(user, today=None, roles=None) -> TodoCounts:
+def todo_counts(user, today=None, memberships=None) -> TodoCounts:
     """What the page header counts for the user, in at most four queries: the quarters
-    waiting for them as a reporter (as `ReporterTodo.count`) and as a reviewer. `roles`: the
-    user's roles, when the request has read them already."""
+    waiting for them as a reporter (as `ReporterTodo.count`) and as a reviewer.
+    `memberships`: the user's (role, ministry id) pairs, when the request has read them."""
     if not user.is_authenticated:
         return TodoCounts()
     today = today or timezone.localdate()
-    if roles is None:
-        roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    # With each membership's ministry, the reviewer's count needs no query of the ministries
+    # they review: the header runs on every page, and that subquery was a third of its time.
+    if memberships is None:
+        memberships = list(Membership.objects.filter(user=user).values_list("role", "ministry_id"))
+    roles = {role for role, _ministry in memberships}
     counts = TodoCounts()
     if Membership.Role.REPORTER in roles:
         plans = _reporter_plans(user)
@@ -481,9 +484,12 @@ def todo_counts(user, today=None, roles=None) -> TodoCounts:
             if waits_for_reporter(plan, quarter, states.get((plan.pk, quarter)), today)
         )
     if Membership.Role.REVIEWER in roles or user.is_superuser:
-        counts.reviewer = waiting_for_department(
-            QuarterReport.objects.filter(plan__ministry__in=Ministry.objects.reviewed_by(user))
-        ).count()
+        # The reports of the ministries the user reviews (`Ministry.objects.reviewed_by`).
+        reports = QuarterReport.objects.all()
+        if not user.is_superuser:
+            reviewed = [m for role, m in memberships if role == Membership.Role.REVIEWER]
+            reports = reports.filter(plan__ministry__in=reviewed)
+        counts.reviewer = waiting_for_department(reports).count()
     return counts
 
 
@@ -549,7 +555,8 @@ def entries_by_quarter(entries):
     """Status entries keyed by (goal id, requirement id or None, quarter), in one query."""
     return {
         (e.goal_id, e.requirement_id, e.quarter): e
-        for e in entries.annotate(quarter=F("report__quarter"))
+        # Unordered: a map needs no order, and the entries' default one joins five tables.
+        for e in entries.annotate(quarter=F("report__quarter")).order_by()
     }
 
 

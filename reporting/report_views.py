@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goals.models import QUARTERS, Ministry
+from goals.models import QUARTERS
 from goals.permissions import ministry_access, plan_access
 from reporting import documents, excel, selectors
 from reporting.charts import distribution_chart, legend_items
@@ -146,7 +146,7 @@ def ministry_summary(request, ministry):
             "formats": ReportJob.Format.choices,
             "filters": selectors.Filters(year=year),
             "page": "summary",
-            "ministries": Ministry.objects.reviewed_by(request.user).order_by("name"),
+            "ministries": request.reviewed_ministries,
         },
     )
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, prefetch_related_objects
+from django.db.models import CharField, Count, IntegerField, Value, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -198,36 +198,59 @@ class YearStatuses:
     # The handed-in reports as a subquery: a list of hundreds of ids costs more to put into
     # the SQL than the database takes to run it.
     reports: object = None
+    # With `report_facts`: every report as _ReportFacts, for `attention_reports`.
+    report_facts: list = field(default_factory=list)
 
     @classmethod
-    def read(cls, ministry, year):
-        states, handed_in = {}, {}
-        for pk, plan_id, quarter, state in QuarterReport.objects.filter(
-            plan__ministry=ministry, plan__year=year
-        ).values_list("pk", "plan_id", "quarter", "state"):
+    def read(cls, ministry, year, *, verdicts=True, beacons=True, report_facts=False, plans=None):
+        """The year's reports and goals; without `verdicts`, every GoalFacts.verdict is None,
+        without `beacons` every GoalFacts.beacon_id. With `report_facts`, each report's
+        submission time and comment are read too. `plans`: the year's plans' ids if known."""
+        states, handed_in, facts = {}, {}, []
+        columns = _ReportFacts._fields if report_facts else _ReportFacts._fields[:4]
+        # Unordered: the reports' default order joins their institutions to sort by name.
+        for pk, plan_id, quarter, state, *rest in (
+            QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year)
+            .order_by()
+            .values_list(*columns)
+        ):
+            if report_facts:
+                facts.append(_ReportFacts(pk, plan_id, quarter, state, *rest))
             states[plan_id, quarter] = state
             if state in HANDED_IN_STATES:
                 handed_in[pk] = (plan_id, quarter)
+        # Joining the verdicts makes PostgreSQL read every year's, a millisecond and a half
+        # on a large ministry: only the degrees need them.
+        verdict_field = "verdict__verdict" if verdicts else Value(None, CharField())
+        # Likewise the goals' headings, a millisecond: only a beacon filter needs them.
+        beacon_field = "section__ministry_beacon" if beacons else Value(None, IntegerField())
+        # By the plans' ids where known: PostgreSQL then scans the goals without joining the
+        # plans, most of a millisecond.
+        of_year = (
+            {"plan__in": plans}
+            if plans is not None
+            else {"plan__ministry": ministry, "plan__year": year}
+        )
         goals = {
-            pk: GoalFacts(pk, plan_id, kind, beacon_id, reporting_quarters, weight or ONE, verdict)
-            for pk, plan_id, kind, beacon_id, reporting_quarters, weight, verdict in (
-                Goal.objects.filter(plan__ministry=ministry, plan__year=year)
+            pk: GoalFacts(pk, plan_id, kind, beacon_id, quarters, weight or ONE, verdict)
+            for pk, plan_id, kind, beacon_id, quarters, weight, verdict in (
+                Goal.objects.filter(**of_year)
                 .order_by()
                 .values_list(
                     "pk",
                     "plan_id",
                     "kind",
-                    "section__ministry_beacon",
+                    beacon_field,
                     "reporting_quarters",
                     "weight",
-                    "verdict__verdict",
+                    verdict_field,
                 )  # fmt: skip
             )
         }
         reports = QuarterReport.objects.filter(
             plan__ministry=ministry, plan__year=year, state__in=HANDED_IN_STATES
         ).values("pk")
-        return cls(states, handed_in, goals, reports)
+        return cls(states, handed_in, goals, reports, facts)
 
     def _statuses(self, reports):
         """The goal-level statuses of these reports (ids of handed-in ones)."""
@@ -250,7 +273,8 @@ class YearStatuses:
         return {
             (*self.handed_in[report], status): number
             for report, status, number in statuses.values("report_id", "status")
-            .annotate(number=Count("pk"))
+            # COUNT(*), not of the id: the rows are counted in the index, not fetched.
+            .annotate(number=Count("*"))
             .values_list("report_id", "status", "number")
             if report in self.handed_in
         }
@@ -322,7 +346,9 @@ def ministry_overview(ministry, filters, today=None):
         .only(*OVERVIEW_PLAN_FIELDS)
         .order_by("institution__name")
     )
-    year = YearStatuses.read(ministry, filters.year)
+    year = YearStatuses.read(
+        ministry, filters.year, beacons=bool(filters.beacon), plans=[plan.pk for plan in plans]
+    )
     kept = [goal for goal in year.goals.values() if goal.kept_by(filters)]
     counts = year.counts(filters)
     due = Counter()
@@ -420,14 +446,18 @@ def overview_totals(rows):
 # --- needs attention -----------------------------------------------------------------
 
 
-def attention_entries(ministry, filters):
-    """Red and yellow goals across the ministry's institutions, newest first, as entry ids.
+def attention_entries(ministry, filters, year=None):
+    """Red and yellow goals across the ministry's institutions, newest first, as entry ids,
+    from `year` (YearStatuses) when it is read already.
 
     Without a quarter filter a goal is listed by its latest handed-in status, so a goal that
     was red in the first quarter and green since is not; with one, by its status in that
     quarter. Ids, so that a page of them can be read in full with `attention_page`.
     """
-    year = YearStatuses.read(ministry, filters.year)
+    if year is None:
+        year = YearStatuses.read(
+            ministry, filters.year, verdicts=False, beacons=bool(filters.beacon)
+        )
     if filters.quarter:
         candidates = year.entries(filters.quarter, times=True)
     else:
@@ -438,10 +468,24 @@ def attention_entries(ministry, filters):
     return [e.pk for e in found]
 
 
+ATTENTION_ENTRY_FIELDS = (
+    "report", "goal", "requirement", "status", "updated_at", "cause", "consequence", "action",
+    "report__plan", "report__quarter", "report__state", "report__plan__year",
+    "report__plan__institution__name", "report__plan__institution__short_name",
+    "goal__number", "goal__title", "goal__kind", "goal__section",
+)  # fmt: skip
+
+
 def attention_page(ids):
     """The status entries with these ids, in this order, with their plan, goal and heading."""
-    entries = StatusEntry.objects.filter(pk__in=ids).select_related(
-        "report__plan__institution", "goal__section"
+    # Unordered: they are put in the order of `ids` below, and the entries' default order
+    # joins the plans' institutions and the requirements to sort by. Only what the page
+    # shows: a plan's and a goal's texts are long.
+    entries = (
+        StatusEntry.objects.filter(pk__in=ids)
+        .select_related("report__plan__institution", "goal__section")
+        .only(*ATTENTION_ENTRY_FIELDS)
+        .order_by()
     )
     by_pk = {entry.pk: entry for entry in entries}
     return [by_pk[pk] for pk in ids if pk in by_pk]  # one deleted meanwhile is left out
@@ -481,26 +525,30 @@ class _ReportFacts(NamedTuple):
     review_comment: str
 
 
-def attention_reports(ministry, year, today=None):
+def attention_reports(ministry, year, today=None, reports=None):
     """The ministry's reports for the year that need someone: those waiting for approval
-    first, oldest submission first; then every overdue or returned one, by quarter."""
+    first, oldest submission first; then every overdue or returned one, by quarter.
+
+    `reports`: the year's reports as _ReportFacts when already read (YearStatuses)."""
     today = today or timezone.localdate()
     plans = {
         plan.pk: plan
         for plan in Plan.objects.filter(ministry=ministry, year=year)
         .select_related("institution")
+        # What an alert and its deadline read of a plan, as on the overview: not its texts.
+        .only(*OVERVIEW_PLAN_FIELDS)
         .order_by("institution__name")
     }
-    # Plain rows: a ministry's year has some thousand reports, of which few are listed.
-    reports = {
-        (r.plan_id, r.quarter): r
-        for r in map(
+    if reports is None:
+        # Unordered: the default order joins the institutions, which `plans` already has.
+        reports = map(
             _ReportFacts._make,
-            QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year).values_list(
-                *_ReportFacts._fields
-            ),
+            QuarterReport.objects.filter(plan__ministry=ministry, plan__year=year)
+            .order_by()
+            .values_list(*_ReportFacts._fields),
         )
-    }
+    # Plain rows: a ministry's year has some thousand reports, of which few are listed.
+    reports = {(r.plan_id, r.quarter): r for r in reports}
     alerts = [
         ReportAlert(
             plan=plans[r.plan_id],
@@ -593,25 +641,26 @@ def group_goal_overview(ministry, year, code=None, *, sort="institution", page=1
         )  # fmt: skip
         .order_by("plan__institution__name", "order")
     )
+    plan_reports = QuarterReport.objects.filter(plan__in={goal.plan_id for goal in goals})
     reports = {}  # report id -> (plan id, quarter, state), of every plan with the goal
-    for pk, plan_id, quarter, state in (
-        QuarterReport.objects.filter(plan__in={goal.plan_id for goal in goals})
-        .order_by()
-        .values_list("pk", "plan_id", "quarter", "state")
+    for pk, plan_id, quarter, state in plan_reports.order_by().values_list(
+        "pk", "plan_id", "quarter", "state"
     ):
         reports[pk] = (plan_id, quarter, state)
     statuses = {}  # (goal id, quarter) -> its handed-in goal-level status
-    # By report as well as goal, so that the database reaches the entries by the
-    # (requirement, report, status) index whatever its statistics.
+    # By report as well as goal, so that SQLite reaches the entries by the reports' index
+    # (by goal alone it scans every goal-level entry); the reports as a subquery, which
+    # costs PostgreSQL less than a thousand ids in the SQL.
     for goal_id, report_id, status in (
         StatusEntry.objects.filter(
-            report__in=list(reports), goal__in=goals, requirement__isnull=True
+            report__in=plan_reports.values("pk"), goal__in=goals, requirement__isnull=True
         )
         .exclude(status="")
         .order_by()
         .values_list("goal_id", "report_id", "status")
     ):
-        _plan, quarter, state = reports[report_id]
+        # A report made since `reports` was read has nothing handed in yet.
+        _plan, quarter, state = reports.get(report_id, (None, None, ""))
         if state in HANDED_IN_STATES:
             statuses[goal_id, quarter] = status
     key = sort.lstrip("-")

@@ -51,7 +51,7 @@ def _context(request, ministry, form, page):
         "form": form,
         "filters": form.filters(),
         "page": page,
-        "ministries": Ministry.objects.reviewed_by(request.user).order_by("name"),
+        "ministries": request.reviewed_ministries,
         "legend": legend_items(),
     }
 
@@ -114,14 +114,19 @@ def _sort_header(key, label, sort):
 def attention(request, ministry):
     form = _filter_form(request, ministry, with_status=True)
     filters = form.filters()
-    paginator = Paginator(selectors.attention_entries(ministry, filters), ATTENTION_PAGE_SIZE)
+    # The year's reports read once, for the goals' statuses and for the quarters listed.
+    year = selectors.YearStatuses.read(
+        ministry, filters.year, verdicts=False, beacons=bool(filters.beacon), report_facts=True
+    )
+    paginator = Paginator(selectors.attention_entries(ministry, filters, year), ATTENTION_PAGE_SIZE)
     entries = paginator.get_page(request.GET.get("side"))
     entries.object_list = selectors.attention_page(entries.object_list)
     context = _context(request, ministry, form, "attention")
     context.update(
         entries=entries,
         reports=Paginator(
-            selectors.attention_reports(ministry, filters.year), REPORTS_PAGE_SIZE
+            selectors.attention_reports(ministry, filters.year, reports=year.report_facts),
+            REPORTS_PAGE_SIZE,
         ).get_page(request.GET.get("rapporter")),
         today=timezone.localdate(),
     )

@@ -166,6 +166,15 @@ class StatusEntry(models.Model):
             models.Index(
                 fields=["requirement", "report", "status"], name="entry_requirement_report"
             ),
+            # What the dashboards read of a year's goal-level statuses, in the index itself:
+            # PostgreSQL counts and lists them, with when each was changed, by an index-only
+            # scan instead of visiting a table row for each. Key columns, not `include`, so
+            # that SQLite builds the same index without a warning.
+            models.Index(
+                fields=["report", "status", "goal", "id", "updated_at"],
+                condition=Q(requirement__isnull=True),
+                name="entry_goal_level_status",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
