@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,21 @@ def goal(plan, section):
 @pytest.fixture
 def requirement(goal):
     return Requirement.objects.create(goal=goal, number="1)", text="Et krav")
+
+
+@pytest.fixture
+def threshold(goal):
+    """A requirement with a number to hold against a target: at least 95 pct."""
+    return Requirement.objects.create(
+        goal=goal,
+        number="1)",
+        order=1,
+        text="Mindst 95 pct. af sagerne behandles til tiden.",
+        measure=Requirement.Measure.THRESHOLD,
+        comparator=Requirement.Comparator.AT_LEAST,
+        target_value=Decimal("95"),
+        unit=Requirement.Unit.PERCENT,
+    )
 
 
 def member(username, role, **scope):

@@ -20,17 +20,8 @@ from tests.helpers import EXPLAINED, quarter_data, quarter_url, requirement_of
 
 
 @pytest.fixture
-def share(goal):
-    return Requirement.objects.create(
-        goal=goal,
-        number="1)",
-        order=1,
-        text="Mindst 95 pct. af sagerne behandles til tiden.",
-        measure=Requirement.Measure.THRESHOLD,
-        comparator=Requirement.Comparator.AT_LEAST,
-        target_value=Decimal("95"),
-        unit=Requirement.Unit.PERCENT,
-    )
+def share(threshold):
+    return threshold
 
 
 @pytest.fixture

@@ -20,20 +20,6 @@ from goals.models import (
 from tests.helpers import EXPLAINED
 
 
-@pytest.fixture
-def threshold(goal):
-    return Requirement.objects.create(
-        goal=goal,
-        number="1)",
-        order=1,
-        text="Mindst 95 pct. af sagerne behandles til tiden.",
-        measure=Requirement.Measure.THRESHOLD,
-        comparator=Requirement.Comparator.AT_LEAST,
-        target_value=Decimal("95"),
-        unit=Requirement.Unit.PERCENT,
-    )
-
-
 def url(plan, quarter=2, name="quarter"):
     return reverse(f"goals:{name}", args=[plan.institution.short_name, plan.year, quarter])
 

@@ -16,20 +16,6 @@ from tests.helpers import EXPLAINED, save_entries
 
 
 @pytest.fixture
-def threshold(goal):
-    return Requirement.objects.create(
-        goal=goal,
-        number="1)",
-        order=1,
-        text="Mindst 95 pct. af sagerne behandles til tiden.",
-        measure=Requirement.Measure.THRESHOLD,
-        comparator=Requirement.Comparator.AT_LEAST,
-        target_value=Decimal("95"),
-        unit=Requirement.Unit.PERCENT,
-    )
-
-
-@pytest.fixture
 def submitted(plan, goal, threshold, alice):
     """Q2 submitted by alice: the requirement at 93,5 pct. (yellow), the goal red, explained."""
     return save_entries(
