@@ -11,10 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mrplan.middleware import IdleSessionMiddleware
-from tests import test_quarter_page
 from tests.test_quarter_page import form_data, page, url
-
-threshold = test_quarter_page.threshold  # the quarter page's fixture: a requirement with a figure
 
 IDLE = datetime.timedelta(minutes=settings.SESSION_IDLE_MINUTES)
 
