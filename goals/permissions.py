@@ -4,10 +4,16 @@ A plan is found among the plans the user may see (`Plan.objects.visible_to`), so
 is not a member of its institution or ministry gets 404. A member who may see the plan but
 lacks the right for the action gets 403.
 
-- reporter of the institution: sees the plan, enters and submits its quarterly follow-up;
+- reporter of the institution: sees the plan, enters and submits its quarterly follow-up
+  once the plan is agreed;
+- planner of the institution: sees the plan, edits it while it is a draft, puts it forward,
+  comments on it, and makes amendments to it once agreed;
 - reviewer of the plan's ministry: sees the plan, approves, returns and reopens quarters,
-  sets the year-end verdicts;
+  sets the year-end verdicts; edits, comments on and agrees the plan, approves amendments;
 - administrator (superuser): may do all of it.
+
+A ministry administrator manages the people of the ministry (goals/people); the role gives
+no right on a plan by itself.
 
 A ministry's dashboards follow the same rule (`ministry_access`): its department's reviewers
 and administrators see them; a member of one of its institutions gets 403, anyone else 404.
@@ -24,19 +30,23 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from goals.models import Membership, Ministry, Plan
+from goals.models import INSTITUTION_ROLES, MINISTRY_ROLES, Membership, Ministry, Plan
 
 VIEW = "view"
 REPORT = "report"
 REVIEW = "review"
+PLAN = "plan"
+AGREE = "agree"
 
 
 @dataclass(frozen=True, slots=True)
 class Rights:
     """What a user who can see a plan may do with it beyond seeing it."""
 
-    report: bool = False  # enter and submit its quarterly follow-up
+    report: bool = False  # enter and submit its quarterly follow-up (an agreed plan only)
     review: bool = False  # approve, return and reopen quarters; set the year-end verdicts
+    plan: bool = False  # edit the plan (a draft, or by an amendment), comment, put it forward
+    agree: bool = False  # agree the plan, send it back to draft, approve amendments
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,16 +83,21 @@ def rights(user, plan, roles=None) -> Rights:
     here when not given)."""
     if not user.is_authenticated:
         return Rights()
+    agreed = plan.is_agreed
     if user.is_superuser:
-        return Rights(report=True, review=True)
+        return Rights(report=agreed, review=True, plan=True, agree=True)
     roles = {
         m.role
         for m in (roles_of(user) if roles is None else roles)
-        if (m.role == Membership.Role.REPORTER and m.institution_id == plan.institution_id)
-        or (m.role == Membership.Role.REVIEWER and m.ministry_id == plan.ministry_id)
+        if (m.role in INSTITUTION_ROLES and m.institution_id == plan.institution_id)
+        or (m.role in MINISTRY_ROLES and m.ministry_id == plan.ministry_id)
     }
+    department = Membership.Role.REVIEWER in roles
     return Rights(
-        report=Membership.Role.REPORTER in roles, review=Membership.Role.REVIEWER in roles
+        report=agreed and Membership.Role.REPORTER in roles,
+        review=department,
+        plan=department or Membership.Role.PLANNER in roles,
+        agree=department,
     )
 
 

@@ -6,7 +6,10 @@ The models live in modules by subject; everything is imported from here
 
 from goals.models.choices import (
     HANDED_IN_STATES,
+    INSTITUTION_ROLES,
+    MINISTRY_ROLES,
     STATUS_SYMBOLS,
+    AmendmentState,
     Comparator,
     FigureKind,
     Fulfilment,
@@ -14,6 +17,9 @@ from goals.models.choices import (
     GoalKind,
     HistorySubject,
     Measure,
+    PlanEventKind,
+    PlanPart,
+    PlanState,
     ReportState,
     ResultType,
     Role,
@@ -47,6 +53,7 @@ from goals.models.organisations import (
     Ministry,
     MinistryBeacon,
 )
+from goals.models.planning import Amendment, AmendmentChange, PlanComment, PlanEvent
 from goals.models.plans import (
     Goal,
     Plan,
@@ -59,6 +66,16 @@ from goals.models.plans import (
 
 __all__ = [
     "HANDED_IN_STATES",
+    "INSTITUTION_ROLES",
+    "MINISTRY_ROLES",
+    "Amendment",
+    "AmendmentChange",
+    "AmendmentState",
+    "PlanComment",
+    "PlanEvent",
+    "PlanEventKind",
+    "PlanPart",
+    "PlanState",
     "QUARTERS",
     "QUARTER_SETS",
     "STATUS_SYMBOLS",

@@ -110,5 +110,48 @@ class HistorySubject(models.TextChoices):
 
 
 class Role(models.TextChoices):
+    # At an institution:
     REPORTER = "reporter", _("Indberetter")
+    PLANNER = "planner", _("Planlægger")
+    # In a ministry:
     REVIEWER = "reviewer", _("Departementet (godkender)")
+    ADMIN = "ministry_admin", _("Ministeriets administrator")
+
+
+# Which roles are held at an institution and which in a ministry's department.
+INSTITUTION_ROLES = (Role.REPORTER, Role.PLANNER)
+MINISTRY_ROLES = (Role.REVIEWER, Role.ADMIN)
+
+
+class PlanState(models.TextChoices):
+    """A plan's life as an agreement: drafted together, put forward, agreed (and locked)."""
+
+    DRAFT = "draft", _("Udkast")
+    PROPOSED = "proposed", _("Til godkendelse")
+    AGREED = "agreed", _("Aftalt")
+
+
+class PlanEventKind(models.TextChoices):
+    PROPOSED = "proposed", _("Sendt til godkendelse")
+    RETURNED = "returned", _("Sendt tilbage til udkast")
+    AGREED = "agreed", _("Aftalt")
+
+
+class AmendmentState(models.TextChoices):
+    """An amendment of an agreed plan: being made, made (awaiting the department), approved."""
+
+    OPEN = "open", _("Under udarbejdelse")
+    MADE = "made", _("Afventer departementets godkendelse")
+    APPROVED = "approved", _("Godkendt af departementet")
+
+
+class PlanPart(models.TextChoices):
+    """What part of a plan a change concerns."""
+
+    PLAN = "plan", _("Planen")
+    SECTION = "section", _("Pejlemærke/afsnit")
+    SIGNATORY = "signatory", _("Underskriver")
+    GOAL = "goal", _("Mål")
+    REQUIREMENT = "requirement", _("Resultatkrav")
+    QUARTER_TARGET = "quarter_target", _("Kvartalsmål")
+    SERIES = "series", _("Serieår")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from goals.limits import PLAN_TEXT, no_control_characters
-from goals.models.choices import Role
+from goals.models.choices import INSTITUTION_ROLES, MINISTRY_ROLES, Role
 from goals.models.common import text_checks
 
 
@@ -24,9 +24,9 @@ class MinistryQuerySet(models.QuerySet):
             return self
         memberships = Membership.objects.filter(user=user)
         return self.filter(
-            Q(pk__in=memberships.filter(role=Membership.Role.REVIEWER).values("ministry"))
+            Q(pk__in=memberships.filter(role__in=MINISTRY_ROLES).values("ministry"))
             | Q(
-                institutions__in=memberships.filter(role=Membership.Role.REPORTER).values(
+                institutions__in=memberships.filter(role__in=INSTITUTION_ROLES).values(
                     "institution"
                 )
             )
@@ -160,7 +160,8 @@ class Institution(models.Model):
 
 
 class Membership(models.Model):
-    """A user's role at an institution (reporter) or in a ministry's department (reviewer)."""
+    """A user's role at an institution (reporter, planner) or in a ministry's department
+    (reviewer, ministry administrator)."""
 
     Role = Role
 
@@ -194,8 +195,8 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role="reporter", institution__isnull=False, ministry__isnull=True)
-                    | Q(role="reviewer", ministry__isnull=False, institution__isnull=True)
+                    Q(role__in=INSTITUTION_ROLES, institution__isnull=False, ministry__isnull=True)
+                    | Q(role__in=MINISTRY_ROLES, ministry__isnull=False, institution__isnull=True)
                 ),
                 name="membership_role_scope",
             ),

@@ -17,6 +17,7 @@ from goals.models.choices import (
     FulfilmentRule,
     GoalKind,
     Measure,
+    PlanState,
     ResultType,
     ScoringMethod,
     SectionKind,
@@ -43,9 +44,9 @@ class PlanQuerySet(models.QuerySet):
         memberships = Membership.objects.filter(user=user)
         return self.filter(
             Q(
-                institution__in=memberships.filter(role=Membership.Role.REPORTER).values(
-                    "institution"
-                )
+                institution__in=memberships.filter(
+                    role__in=(Membership.Role.REPORTER, Membership.Role.PLANNER)
+                ).values("institution")
             )
             | Q(ministry__in=memberships.filter(role=Membership.Role.REVIEWER).values("ministry"))
         )
@@ -88,6 +89,8 @@ class Plan(models.Model):
     """One institution's performance plan for one year (mål- og resultatplan)."""
 
     ScoringMethod = ScoringMethod
+
+    State = PlanState
 
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="plans", verbose_name=_("institution")
@@ -176,6 +179,21 @@ class Plan(models.Model):
         ),
     )
 
+    # A plan made in the browser starts as a draft; one loaded from a plan file is agreed.
+    state = models.CharField(
+        _("tilstand"), max_length=20, choices=PlanState.choices, default=PlanState.AGREED
+    )
+    agreed_at = models.DateTimeField(_("aftalt"), null=True, blank=True)
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("sidste års plan"),
+        help_text=_("Den plan, denne plan er lavet ud fra."),
+    )
+
     objects = PlanQuerySet.as_manager()
 
     class Meta:
@@ -202,6 +220,7 @@ class Plan(models.Model):
                 name="plan_status_tolerance_percent",
             ),
             choices_check("scoring_method", ScoringMethod, "plan_scoring_method_valid"),
+            choices_check("state", PlanState, "plan_state_valid"),
         ]
 
     def __str__(self):
@@ -210,6 +229,11 @@ class Plan(models.Model):
     @property
     def quarters(self):
         return text_to_quarters(self.reporting_quarters)
+
+    @property
+    def is_agreed(self):
+        """Agreed plans are locked (changed only by an amendment), and only they are followed up."""
+        return self.state == PlanState.AGREED
 
     def quarter_end(self, quarter):
         return quarter_end(self.year, quarter)
@@ -395,6 +419,15 @@ class Goal(models.Model):
     )
     remarks = models.TextField(
         _("bemærkninger"), blank=True, max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT)
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("sidste års mål"),
+        help_text=_("Målet i sidste års plan, som dette mål er videreført fra."),
     )
 
     objects = GoalQuerySet.as_manager()
@@ -612,6 +645,14 @@ class Requirement(models.Model):
     )
     precondition = models.TextField(
         _("forudsætning"), blank=True, max_length=PLAN_TEXT, validators=text_checks(PLAN_TEXT)
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("sidste års resultatkrav"),
     )
 
     objects = RequirementQuerySet.as_manager()
