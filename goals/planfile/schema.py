@@ -179,7 +179,11 @@ class Message:
 @dataclass(frozen=True)
 class Level:
     """One level of a plan: its fields, the rules across them, and the keys of the file that
-    hold the levels below it (read as levels of their own)."""
+    hold the levels below it (read as levels of their own).
+
+    `rules` run once the fields are read; `final_rules` need the level's children (a goal's
+    K ≤ N its requirements); `derived` names the model fields the rules fill from other
+    values (a part's text is its label)."""
 
     name: str
     model: type
@@ -187,6 +191,7 @@ class Level:
     rules: tuple = ()
     final_rules: tuple = ()
     children: tuple = ()
+    derived: tuple = ()
 
     def field(self, key):
         for item in self.fields:
@@ -1032,6 +1037,7 @@ LEVELS = {
                 lambda: _('delen "%(n)s" står to gange'), key="label", context_key="sibling_labels"
             ),
         ),
+        derived=("text",),
     ),
     "quarter_target": Level(
         "quarter_target",
@@ -1144,7 +1150,7 @@ def typed_fields(level):
             names += ["scale_min", "scale_max"]
         elif spec.kind != QUARTER_TARGETS:
             names.append(spec.typed_key)
-    return names
+    return names + list(level.derived)
 
 
 __all__ = ["LEVELS", "Field", "Level", "Message", "check_values", "finish", "read"]
