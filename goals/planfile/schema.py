@@ -22,6 +22,7 @@ Keys of a sub-mapping are written flat with a dot: a goal's `reporting: {quarter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import NOT_PROVIDED
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -121,6 +122,11 @@ class Field:
         if self.db_field is not None:
             return str(self.db_field.verbose_name)
         return self.key
+
+    @property
+    def multiline(self):
+        """Whether the text is prose, many lines (a TextField), rather than one line."""
+        return self.kind == TEXT and isinstance(self.db_field, models.TextField)
 
     @property
     def help_text(self):
@@ -228,7 +234,7 @@ def _read_field(reading, spec):
                 break
     if typed is None:
         typed = spec.default_value(reading.context)
-    # A choice written wrong stays blank rather than taking the default.
+    # A choice the model gives no default is blank when not given.
     if spec.kind == CHOICE and typed is None:
         typed = ""
     return typed
@@ -574,4 +580,24 @@ def typed_fields(level):
     return names + list(level.derived)
 
 
-__all__ = ["LEVELS", "Field", "Level", "Message", "check_values", "finish", "read"]
+__all__ = [
+    "BOOLEAN",
+    "CHOICE",
+    "DATE",
+    "DECIMAL",
+    "INTEGER",
+    "LEVELS",
+    "QUARTER",
+    "QUARTERS",
+    "QUARTER_TARGETS",
+    "SCALE",
+    "TEXT",
+    "Field",
+    "Level",
+    "Message",
+    "Reading",
+    "check_values",
+    "finish",
+    "read",
+    "typed_fields",
+]

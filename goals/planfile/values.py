@@ -29,6 +29,9 @@ QUARTER = "quarter"  # one quarter, 1-4 (a quarter target's)
 QUARTER_TARGETS = "quarter_targets"  # {quarter: number}, each a QuarterTarget
 SCALE = "scale"  # a score's two ends, [1, 5] or "1-5"
 
+# A requirement's rows, which a form may edit apart from the requirement.
+ROWS = ("quarter_targets", "series")
+
 
 @dataclass(frozen=True)
 class Message:
@@ -58,10 +61,11 @@ class Reading:
         self.messages.append(Message(key, text, at_line, inside))
 
     def present(self, key):
-        """Whether a value is given for `key` (or, for rows edited apart, in the context)."""
+        """Whether a value is given for `key`; for rows the editor keeps apart (a requirement's
+        quarter targets and series), whether the context says the requirement has them."""
         if self.given.get(key) not in (None, "", [], {}):
             return True
-        return bool(self.context.get(key))
+        return key in ROWS and bool(self.context.get(key))
 
     @property
     def errors(self):
