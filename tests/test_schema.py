@@ -1,6 +1,7 @@
 """One schema: the plan file and the plan editor refuse the same mistakes with the same words,
 and the limits they hold are the models'."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -238,3 +239,26 @@ def test_every_field_the_importer_sets_comes_through_the_schema(db):
         positional = {"order"}
         assert keys - positional <= set(schema.typed_fields(level)), (level, keys)
     assert found["requirement"] >= {"target_value", "scale_min", "figure_kind"}
+
+
+def test_every_key_of_the_schema_is_in_the_plan_format_document():
+    document = (PLAN_DIR.parent.parent / "docs" / "plan-format.md").read_text(encoding="utf-8")
+    # The format's own description, before the section on the schema (which names no keys).
+    described = document.split("## One schema")[0]
+    written = set(re.findall(r"`([a-z_.]+)(?::[^`]*)?`", described))
+    missing = [
+        (name, spec.key)
+        for name, level in schema.LEVELS.items()
+        for spec in level.fields
+        if spec.name not in written
+        and spec.key not in written
+        # A quarter target is one entry {quarter: target} of `quarter_targets`.
+        and (name, spec.key) != ("quarter_target", "quarter")
+    ]
+    missing += [
+        (name, key)
+        for name, level in schema.LEVELS.items()
+        for key in level.children
+        if key not in written
+    ]
+    assert missing == []
