@@ -262,3 +262,12 @@ def test_every_key_of_the_schema_is_in_the_plan_format_document():
         if key not in written
     ]
     assert missing == []
+
+
+def test_a_form_measuring_by_parts_counts_them_only_when_told():
+    values = {"text": "Kravet", "measure": "parts"}
+    assert schema.check_values("requirement", values) == (
+        schema.check_values("requirement", values, context={"part_count": 2})
+    )
+    _typed, errors = schema.check_values("requirement", values, context={"part_count": 0})
+    assert errors == {"parts": ['"parts" skal have mindst to dele (ellers mål kravet direkte)']}

@@ -187,10 +187,14 @@ def measure_needs(reading):
 
 
 def parts_or_measure(reading):
-    """A requirement with "parts" is measured in its parts (two or more, each with its own
-    measurement); any other requirement by its own measure."""
+    """A requirement with "parts" (or measured as "parts") is measured in its parts: two or
+    more, each with its own measurement, and none of its own; any other requirement by its own
+    measure.
+
+    The parts are counted from the values' "parts"; a form, which edits the parts apart, gives
+    their number as the context's "part_count" (without it, they are not counted)."""
     parts = reading.given.get("parts")
-    if parts is None:
+    if parts is None and reading.typed["measure"] != Requirement.Measure.PARTS:
         measure_needs(reading)
         return
     given = sorted(key for key in MEASUREMENT_KEYS if reading.given.get(key) not in (None, ""))
@@ -201,10 +205,14 @@ def parts_or_measure(reading):
             _('et krav med "parts" måles i sine dele; flyt %(keys)s ned i hver del')
             % {"keys": ", ".join(f'"{key}"' for key in given)},
         )
-    if not isinstance(parts, list):
+    if parts is None:
+        count = reading.context.get("part_count", None if reading.form else 0)
+    elif isinstance(parts, list):
+        count = len(parts)
+    else:
         reading.refuse("parts", _('"%(key)s" skal være en liste') % {"key": "parts"})
-        parts = []
-    if len(parts) < 2:
+        count = 0
+    if count is not None and count < 2:
         reading.refuse("parts", _('"parts" skal have mindst to dele (ellers mål kravet direkte)'))
     reading.typed["measure"] = Requirement.Measure.PARTS
 

@@ -507,7 +507,9 @@ def read(level, values, *, context=None, form=False):
     level = LEVELS[level] if isinstance(level, str) else level
     reading = Reading(level, values, context, form=form)
     for spec in level.fields:
-        if spec.required and values.get(spec.key) in (None, ""):
+        value = values.get(spec.key)
+        # A text of spaces is no text.
+        if spec.required and (value is None or isinstance(value, str) and not value.strip()):
             reading.refuse(spec.key, _('"%(key)s" mangler') % {"key": spec.name})
     for spec in level.fields:
         _store(reading, spec, _read_field(reading, spec))
@@ -546,7 +548,9 @@ def check_values(level, values, *, context=None):
         "requirement_count" (N, for K ≤ N; not checked without, unless "requirements" given);
       - requirement: "goal_quarters" (the goal's quarters, "1234"), "sibling_numbers" (the
         goal's other requirements' numbers), "quarter_targets" / "series" (true when the
-        requirement has those rows, edited apart, so a cumulative or series measure has them);
+        requirement has those rows, edited apart, so a cumulative or series measure has them),
+        "part_count" (the number of its parts, for a requirement measured as "parts"; not
+        counted without);
       - part: "sibling_labels"; series: "sibling_years";
       - section: "beacon_numbers" (the ministry's beacons; not checked without),
         "sibling_titles", "sibling_numbers" (pairs of (kind, number) of the other sections);
