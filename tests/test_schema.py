@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from goals.models import (
     Goal,
@@ -88,8 +90,10 @@ def test_numbers_typed_in_the_editor_are_read_the_danish_way():
 
 
 def test_quarters_from_a_form_are_a_list_or_digits():
-    for given in ([2, 4], ["2", "4"], "24"):
-        typed, errors = schema.check_values("goal", {**BASE["goal"], "reporting.quarters": given})
+    for quarters in ([2, 4], ["2", "4"], "24"):
+        typed, errors = schema.check_values(
+            "goal", {**BASE["goal"], "reporting.quarters": quarters}
+        )
         assert (typed["reporting_quarters"], errors) == ("24", {})
 
 
@@ -271,3 +275,57 @@ def test_a_form_measuring_by_parts_counts_them_only_when_told():
     )
     _typed, errors = schema.check_values("requirement", values, context={"part_count": 0})
     assert errors == {"parts": ['"parts" skal have mindst to dele (ellers mål kravet direkte)']}
+
+
+ODD_VALUES = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "1.000",
+            "1.00",
+            "13,75",
+            "-1",
+            "0",
+            "99999999999",
+            "2024-02-30",
+            "2024-09-30",
+            "24",
+            "5",
+            "1-5",
+            "5-1",
+            "at_least",
+            "threshold",
+            "parts",
+            "pct",
+            "x" * 400,
+        ]
+    ),  # fmt: skip
+    st.integers(min_value=-(10**16), max_value=10**16),
+    st.booleans(),
+    st.lists(st.one_of(st.integers(-2, 6), st.text(max_size=2)), max_size=5),
+    st.dictionaries(st.one_of(st.integers(-1, 5), st.text(max_size=2)), st.text(max_size=6)),
+)
+# Relations the typed values name by number or code, or leave to the caller.
+NOT_TYPED_AS_MODEL = {"ministry_beacon", "group_goal", "quarter_targets"}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    level=st.sampled_from(sorted(BASE)),
+    data=st.data(),
+)
+def test_odd_values_give_messages_and_what_the_schema_accepts_the_model_accepts(level, data):
+    keys = schema.LEVELS[level].keys
+    values = {**BASE[level], **data.draw(st.dictionaries(st.sampled_from(keys), ODD_VALUES))}
+    typed, errors = schema.check_values(level, values)
+    assert set(errors) <= set(keys) | {""}
+    assert all(isinstance(m, str) and m for messages in errors.values() for m in messages)
+    if errors:
+        return
+    model = schema.LEVELS[level].model
+    instance = model(**{k: v for k, v in typed.items() if k not in NOT_TYPED_AS_MODEL})
+    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    instance.clean_fields(exclude=relations)
