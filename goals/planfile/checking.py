@@ -251,10 +251,10 @@ class _Checker:
             "sibling_titles": titles,
             "sibling_numbers": numbers,
         }
-        reading = self.level("section", raw, where, context=context)
-        if reading is None:
+        mapping = self.level("section", raw, where, context=context)
+        if mapping is None:
             return None
-        section = {"where": where, "order": index, **reading.typed}
+        section = {"where": where, "order": index, **mapping.typed}
         section["goals"] = self.check_goals(raw, where, beacon_numbers, group_codes, plan)
         return section
 
@@ -282,10 +282,10 @@ class _Checker:
         return goals
 
     def check_goal(self, raw, where, context):
-        reading = self.level("goal", raw, where, context=context)
-        if reading is None:
+        mapping = self.level("goal", raw, where, context=context)
+        if mapping is None:
             return None
-        goal = {"where": where, **reading.typed}
+        goal = {"where": where, **mapping.typed}
         goal["requirements"] = []
         numbers = set()
         for index, item in enumerate(self.items(raw, "requirements", where), start=1):
@@ -304,15 +304,15 @@ class _Checker:
                 continue
             numbers.add(req["number"])
             goal["requirements"].append(req)
-        self.finish(reading, requirement_count=len(goal["requirements"]))
-        goal["required_count"] = reading.typed["required_count"]
+        self.finish(mapping, requirement_count=len(goal["requirements"]))
+        goal["required_count"] = mapping.typed["required_count"]
         return goal
 
     def check_requirement(self, raw, where, index, context):
-        reading = self.level("requirement", raw, where, context=context)
-        if reading is None:
+        mapping = self.level("requirement", raw, where, context=context)
+        if mapping is None:
             return None
-        req = {"order": index, **reading.typed}
+        req = {"order": index, **mapping.typed}
         req["series"] = []
         years = set()
         for i, item in enumerate(self.items(raw, "series", where), start=1):
