@@ -22,7 +22,14 @@ from goals.models import (
     SeriesPoint,
     Signatory,
 )
-from goals.planfile import PlanFileError, read_plan_file, schema
+from goals.planfile import (
+    PlanFileError,
+    dump_plan,
+    import_plan,
+    parse_plan_text,
+    read_plan_file,
+    schema,
+)
 from tests.conftest import PLAN_DIR
 from tests.helpers import TEST_PLANS
 from tests.schema_cases import BASE, SCHEMA_CASES, embed, values_of
@@ -329,3 +336,69 @@ def test_odd_values_give_messages_and_what_the_schema_accepts_the_model_accepts(
     instance = model(**{k: v for k, v in typed.items() if k not in NOT_TYPED_AS_MODEL})
     relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
     instance.clean_fields(exclude=relations)
+
+
+def _file_keys(data):
+    """Every key a parsed plan file writes, per schema level (sub-mappings' keys with a dot)."""
+
+    def keys(mapping):
+        found = set()
+        for key, value in mapping.items():
+            found.add(key)
+            if key in ("reporting", "scoring", "fulfilment") and isinstance(value, dict):
+                found |= {f"{key}.{sub}" for sub in value}
+        return found
+
+    found = {name: set() for name in schema.LEVELS}
+    ministry = data["ministry"]
+    found["ministry"] = keys(ministry)
+    for beacon in ministry.get("beacons", []):
+        found["ministry_beacon"] |= keys(beacon)
+    for group_goal in ministry.get("group_goals", []):
+        found["group_goal"] |= keys(group_goal)
+    found["institution"] = keys(data["institution"])
+    found["plan"] = keys(data["plan"])
+    for signatory in data["plan"].get("signatories", []):
+        found["signatory"] |= keys(signatory)
+    goals = list(data.get("goals", []))
+    for section in data.get("sections", []):
+        found["section"] |= keys(section)
+        goals += section.get("goals", [])
+    for goal in goals:
+        found["goal"] |= keys(goal)
+        for requirement in goal.get("requirements", []):
+            found["requirement"] |= keys(requirement)
+            for row in requirement.get("series", []):
+                found["series"] |= keys(row)
+            for part in requirement.get("parts", []):
+                found["part"] |= keys(part)
+            if requirement.get("quarter_targets"):
+                found["quarter_target"] |= {"quarter", "target"}
+    return found
+
+
+EVERY_KEY = "every-key.yaml"
+
+
+def test_the_every_key_plan_writes_every_key_of_the_schema():
+    written = _file_keys(parse_plan_text((TEST_PLANS / EVERY_KEY).read_bytes()))
+    missing = {
+        name: sorted(set(level.keys) - written[name])
+        for name, level in schema.LEVELS.items()
+        if set(level.keys) - written[name]
+    }
+    assert missing == {}
+
+
+def test_every_key_is_exported_and_read_back_the_same(db):
+    raw = (TEST_PLANS / EVERY_KEY).read_bytes()
+    checked = read_plan_file(raw)
+    plan = import_plan(checked)
+    again = read_plan_file(dump_plan(plan).encode("utf-8"), replace=True)
+    assert again == checked
+    requirement = plan.goals.get().requirements.get(number="1)")
+    assert (requirement.decimals, requirement.scale_max, requirement.figure_kind) == (
+        3,
+        5,
+        "single",
+    )
