@@ -108,7 +108,7 @@ def _read_text(reading, spec, value):
             at_line=True,
         )
         return ""
-    if len(value) > spec.max_length:
+    if spec.max_length is not None and len(value) > spec.max_length:
         reading.refuse(
             spec.key,
             _('"%(key)s" er for lang (højst %(max)d tegn, her %(len)d)')
