@@ -150,6 +150,10 @@ class SignOnBackend(OIDCAuthenticationBackend):
     def create_user(self, claims):
         raise SignOnRefused(UNKNOWN, "sign-on never makes an account")
 
+    def get_user(self, user_id):
+        # Django's, which ends the session of a deactivated account; the library's does not.
+        return ModelBackend.get_user(self, user_id)
+
 
 class PasswordOffBackend(ModelBackend):
     """Password log-in while PASSWORD_LOGIN is off: nobody, or only superusers when

@@ -201,6 +201,19 @@ def test_turning_password_login_off_ends_the_sessions_of_password_log_ins(client
     assert client.get(reverse("account")).status_code == 302
 
 
+def test_deactivating_an_account_ends_its_signed_on_sessions(client, alice, settings):
+    settings.OIDC_OP_JWKS_ENDPOINT = "https://login.example.dk/keys"
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "mrplan.oidc.SignOnBackend",
+    ]
+    client.force_login(alice, backend="mrplan.oidc.SignOnBackend")
+    assert client.get(reverse("account")).status_code == 200
+    alice.is_active = False
+    alice.save()
+    assert client.get(reverse("account")).status_code == 302
+
+
 def test_a_provider_that_does_not_answer_gives_a_message_not_an_error(client, db, settings):
     nowhere = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     settings.OIDC_ENABLED = True
