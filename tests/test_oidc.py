@@ -43,9 +43,9 @@ def hidden_fields(page):
     return fields
 
 
-def sign_on(session, app, provider_base, username):
+def sign_on(session, app, provider_base, username, next_page="/"):
     """Press "Log ind med" on mrplan's log-in page, sign in at the provider and consent."""
-    page = session.get(f"{app}/konto/log-ind/?next=/", timeout=30)
+    page = session.get(f"{app}/konto/log-ind/", params={"next": next_page}, timeout=30)
     assert "Log ind med Testudbyderen" in page.text
     link = html.unescape(re.search(r'href="(/konto/log-ind/sso/[^"]*)"', page.text).group(1))
     login = session.get(app + link, timeout=30)
@@ -74,8 +74,9 @@ def counts(database):
 def test_a_known_verified_email_signs_on_and_out(sign_on_setup):
     app, provider_base, _database = sign_on_setup
     session = requests.Session()
-    home = sign_on(session, app.base, provider_base, "anna")
-    assert home.url == f"{app.base}/", home.url
+    # The page the person asked for before logging in is where the sign-on ends.
+    home = sign_on(session, app.base, provider_base, "anna", next_page="/konto/")
+    assert home.url == f"{app.base}/konto/", home.url
     assert "Aand" in home.text  # the account's name in the header
     assert session.get(f"{app.base}/konto/", timeout=30, allow_redirects=False).status_code == 200
 
