@@ -14,6 +14,7 @@ import pytest
 import requests
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
+from django.core.exceptions import SuspiciousOperation
 from django.urls import reverse
 
 from tests.oidc_provider import PASSWORD
@@ -200,6 +201,21 @@ def test_turning_password_login_off_ends_the_sessions_of_password_log_ins(client
         "mrplan.oidc.PasswordOffBackend",
     ]
     assert client.get(reverse("account")).status_code == 302
+
+
+def test_an_id_token_made_for_another_client_or_by_another_issuer_is_refused(settings):
+    """The library leaves these to its users; the test provider always gets them right."""
+    from mrplan.oidc import SignOnBackend
+
+    settings.OIDC_RP_CLIENT_ID = "mrplan"
+    settings.OIDC_OP_JWKS_ENDPOINT = "https://login.example.dk/keys"
+    settings.OIDC_OP_ISSUER = "https://login.example.dk"
+    backend = SignOnBackend()
+    token = {"aud": "andet-system", "iss": "https://login.example.dk", "sub": "1"}
+    with pytest.raises(SuspiciousOperation, match="another client"):
+        backend.get_userinfo("access", "id", token)
+    with pytest.raises(SuspiciousOperation, match="issuer"):
+        backend.get_userinfo("access", "id", {**token, "aud": ["mrplan"], "iss": "https://x"})
 
 
 def test_deactivating_an_account_ends_its_signed_on_sessions(client, alice, settings):
