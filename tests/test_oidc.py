@@ -91,6 +91,25 @@ def test_a_known_verified_email_signs_on_and_out(sign_on_setup):
     assert again.url.startswith(f"{provider_base}/login/")  # asked to sign in anew
 
 
+def test_the_settings_can_be_read_from_the_providers_discovery_document(sign_on_setup):
+    _app, provider_base, _database = sign_on_setup
+    printed = manage("sign_on_settings", f"{provider_base}/openid")
+    assert printed.returncode == 0, printed.stderr
+    op = f"{provider_base}/openid"
+    for line in (
+        f"export OIDC_OP_ISSUER={op}",
+        f"export OIDC_OP_AUTHORIZATION_ENDPOINT={op}/authorize",
+        f"export OIDC_OP_TOKEN_ENDPOINT={op}/token",
+        f"export OIDC_OP_USER_ENDPOINT={op}/userinfo",
+        f"export OIDC_OP_JWKS_ENDPOINT={op}/jwks",
+        f"export OIDC_OP_LOGOUT_ENDPOINT={op}/end-session",
+    ):
+        assert line in printed.stdout.splitlines(), printed.stdout
+    nowhere = manage("sign_on_settings", f"http://127.0.0.1:{free_port()}", "--timeout=5")
+    assert nowhere.returncode != 0
+    assert "gave no discovery document" in nowhere.stderr
+
+
 @pytest.mark.parametrize(
     ("username", "message"),
     [
