@@ -1,6 +1,12 @@
 """End to end in headless Chromium: signing on through a real OpenID Connect provider and
-out again, under the browser's own Content Security Policy; the log-in page with sign-on and
-its refusal pass axe at desktop and phone width (docs/sign-on.md)."""
+out again, under the browser's own Content Security Policy; the log-in page with sign-on,
+without the password form, and with a refusal passes axe at desktop and phone width
+(docs/sign-on.md).
+
+The sign-on runs against mrplan under gunicorn (tests/oidc_provider/running.py), which serves
+no static files without `collectstatic`; the pages are checked with axe on the live server,
+styled, with the sign-on settings turned on in the test's settings.
+"""
 
 import pytest
 
@@ -58,24 +64,44 @@ def problems_of(page, name, device_name):
     return problems
 
 
-def test_signing_on_and_out_in_the_browser_and_the_pages_pass_axe(sign_on_setup, request):
+def test_the_log_in_page_with_sign_on_passes_axe(live_server, settings, request):
     from playwright.sync_api import expect
 
     browser = request.getfixturevalue("browser")
-    app, provider_base, _database = sign_on_setup
+    settings.OIDC_ENABLED = True
+    settings.OIDC_PROVIDER_NAME = PROVIDER_NAME
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems = []
     for device_name, device in (("1280", DESKTOP), ("390", PHONE)):
         page, _blocked = new_page(browser, device)
-        page.goto(f"{app.base}/konto/log-ind/")
-        expect(page.get_by_label("Brugernavn")).to_be_visible()  # password log-in is on
+        settings.PASSWORD_LOGIN = True
+        page.goto(f"{live_server.url}/konto/log-ind/")
+        expect(page.get_by_role("link", name=f"Log ind med {PROVIDER_NAME}")).to_be_visible()
+        expect(page.get_by_label("Brugernavn")).to_be_visible()
         problems += problems_of(page, "log-ind", device_name)
+        # The provider's refusal (here: the person declined) comes back as a message.
+        page.goto(f"{live_server.url}/konto/log-ind/sso/svar/?error=access_denied")
+        expect(page.locator("main .alert-danger")).to_contain_text("lykkedes ikke")
+        problems += problems_of(page, "afvist", device_name)
+        settings.PASSWORD_LOGIN = False
+        page.goto(f"{live_server.url}/konto/log-ind/")
+        expect(page.get_by_label("Brugernavn")).to_have_count(0)
+        problems += problems_of(page, "uden-adgangskode", device_name)
+        page.context.close()
+    assert problems == [], "\n\n".join(problems)
 
+
+def test_signing_on_and_out_in_the_browser(sign_on_setup, request):
+    from playwright.sync_api import expect
+
+    browser = request.getfixturevalue("browser")
+    app, provider_base, _database = sign_on_setup
+    for _device_name, device in (("1280", DESKTOP), ("390", PHONE)):
+        page, _blocked = new_page(browser, device)
         # Someone the provider knows and mrplan does not: back with the message.
         sign_on(page, app.base, "ukendt")
         expect(page.get_by_text("Din konto er ikke oprettet i mrplan.")).to_be_visible()
         assert page.url == f"{app.base}/konto/log-ind/"
-        problems += problems_of(page, "afvist", device_name)
 
         # The provider keeps its session: the next sign-on asks for consent only.
         page.get_by_role("link", name=f"Log ind med {PROVIDER_NAME}").click()
@@ -97,4 +123,3 @@ def test_signing_on_and_out_in_the_browser_and_the_pages_pass_axe(sign_on_setup,
         page.goto(f"{app.base}/konto/log-ind/sso/")
         assert page.url.startswith(f"{provider_base}/login/"), page.url
         page.context.close()
-    assert problems == [], "\n\n".join(problems)
