@@ -102,8 +102,20 @@ def plannable_institutions(user):
     )
 
 
-def may_plan_for(user, institution) -> bool:
-    return plannable_institutions(user).filter(pk=institution.pk).exists()
+def may_plan_for(user, institution, roles=None) -> bool:
+    """Whether the user may make plans for the institution; `roles` as
+    `goals.permissions.roles_of` reads them, to decide without a query."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if roles is None:
+        return plannable_institutions(user).filter(pk=institution.pk).exists()
+    return any(
+        (r.role == Membership.Role.PLANNER and r.institution_id == institution.pk)
+        or (r.role == Membership.Role.REVIEWER and r.ministry_id == institution.ministry_id)
+        for r in roles
+    )
 
 
 def exists_refused(institution, year):
@@ -304,11 +316,11 @@ def latest_agreed(institution, before_year=None):
     return plans.order_by("-year").first()
 
 
-def next_year_offer(user, plan) -> int | None:
+def next_year_offer(user, plan, roles=None) -> int | None:
     """The year the plan page offers to make a plan for from this one: next year, when the
     plan is agreed, the institution has no plan for it yet and the user may make plans."""
     year = plan.year + 1
-    if not plan.is_agreed or not may_plan_for(user, plan.institution):
+    if not plan.is_agreed or not may_plan_for(user, plan.institution, roles):
         return None
     if Plan.objects.filter(institution_id=plan.institution_id, year=year).exists():
         return None
