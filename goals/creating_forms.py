@@ -37,7 +37,7 @@ class PlanCreateForm(forms.Form):
         max_length=300,
         required=False,
         validators=[no_control_characters],
-        help_text=gettext_lazy('Fx "Mål- og resultatplan for Teststyrelsen 2026".'),
+        help_text=gettext_lazy("Som den står på planens forside."),
     )
     valid_from = forms.DateField(
         label=gettext_lazy("Gælder fra"),
