@@ -140,12 +140,19 @@ def retitled(title, old_year, new_year):
     return re.sub(rf"(?<!\d){old_year}(?!\d)", str(new_year), title)
 
 
+def refuse_existing(institution, year):
+    """Within a transaction: hold the institution's row until it ends, so that plans for it
+    are made one at a time, and raise PlanExists if it has a plan for the year."""
+    Institution.objects.select_for_update().filter(pk=institution.pk).first()
+    if Plan.objects.filter(institution=institution, year=year).exists():
+        raise PlanExists(exists_refused(institution, year))
+
+
 def _created(plan_fields):
     """Create the plan, or raise PlanExists when the institution has one for the year (also
     when another user made it a moment ago)."""
     institution, year = plan_fields["institution"], plan_fields["year"]
-    if Plan.objects.filter(institution=institution, year=year).exists():
-        raise PlanExists(exists_refused(institution, year))
+    refuse_existing(institution, year)
     try:
         with transaction.atomic():
             return Plan.objects.create(**plan_fields)

@@ -6,7 +6,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,14 +87,21 @@ def _create(request, data, checked):
             deadline_days=data["deadline_days"],
         )
     if data["how"] == FILE:
-        with transaction.atomic():
+        try:
+            with transaction.atomic():
+                # Never import over a plan made since the form was checked: the import
+                # would replace it.
+                copying.refuse_existing(institution, year)
+                plan = import_plan(checked)
+                # A plan file made in the browser is a draft to be agreed, like any other.
+                plan.state = PlanState.DRAFT
+                plan.save(update_fields=["state"])
+                return plan
+        except IntegrityError:
+            # Made by someone else since the form was checked.
             if Plan.objects.filter(institution=institution, year=year).exists():
-                raise copying.PlanExists(copying.exists_refused(institution, year))
-            plan = import_plan(checked)
-            # A plan file made in the browser is a draft to be agreed, like any other.
-            plan.state = PlanState.DRAFT
-            plan.save(update_fields=["state"])
-            return plan
+                raise copying.PlanExists(copying.exists_refused(institution, year)) from None
+            raise
     return copying.copy_plan(data["source"], year=year, user=request.user)
 
 
