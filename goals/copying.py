@@ -84,6 +84,10 @@ REQUIREMENT_FIELDS = [
 ]
 
 
+# The years a plan may have (the plan_year_range constraint).
+FIRST_YEAR, LAST_YEAR = 1990, 2200
+
+
 class PlanExists(ServiceError):
     """The institution has a plan for the year already."""
 
@@ -152,6 +156,11 @@ def _created(plan_fields):
     """Create the plan, or raise PlanExists when the institution has one for the year (also
     when another user made it a moment ago)."""
     institution, year = plan_fields["institution"], plan_fields["year"]
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ServiceError(
+            _("Året skal ligge mellem %(first)d og %(last)d.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     refuse_existing(institution, year)
     try:
         with transaction.atomic():

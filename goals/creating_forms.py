@@ -6,7 +6,13 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from goals.copying import exists_refused, latest_agreed, plannable_institutions
+from goals.copying import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    exists_refused,
+    latest_agreed,
+    plannable_institutions,
+)
 from goals.limits import PLAN_FILE_BYTES, no_control_characters
 from goals.models import QUARTERS, Membership, Plan, quarters_to_text
 from goals.planfile import PlanFileError, Problem, read_plan_file
@@ -27,7 +33,7 @@ class PlanCreateForm(forms.Form):
     institution = forms.ModelChoiceField(
         label=gettext_lazy("Institution"), queryset=None, empty_label=None
     )
-    year = forms.IntegerField(label=gettext_lazy("År"), min_value=1990, max_value=2200)
+    year = forms.IntegerField(label=gettext_lazy("År"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     how = forms.ChoiceField(
         label=gettext_lazy("Hvordan"), choices=HOW, initial=BLANK, widget=forms.RadioSelect
     )

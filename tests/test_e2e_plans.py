@@ -114,3 +114,62 @@ def test_the_plan_page_button_makes_next_year(live_server, people, request):
     expect(page).to_have_url(f"{live_server.url}/planer/TS/2025/")
     expect(page.locator("main h1")).to_have_text("Testplan 2025")
     page.context.close()
+
+
+def test_the_choice_of_way_shows_only_its_fields(live_server, people, request):
+    require_chromium()
+    from playwright.sync_api import expect
+
+    browser = request.getfixturevalue("browser")
+    page = log_in(browser, live_server.url, "pia", PASSWORD, PHONE)
+    page.goto(f"{live_server.url}/planer/ny/")
+    expect(page.locator("#how-blank")).to_be_visible()
+    expect(page.locator("#how-file")).to_be_hidden()
+    page.get_by_label("Fra en planfil (YAML)").check()
+    expect(page.locator("#how-file")).to_be_visible()
+    expect(page.locator("#how-blank")).to_be_hidden()
+    expect(page.locator("#how-copy")).to_be_hidden()
+    page.context.close()
+
+
+@pytest.fixture
+def last_year(people, plan, goal):
+    """TS 2024's goal met at 96 pct. with a series, copied to 2025."""
+    from decimal import Decimal
+
+    from goals.copying import copy_plan
+    from goals.models import (
+        GoalVerdict,
+        QuarterReport,
+        ReportState,
+        Requirement,
+        SeriesPoint,
+        StatusEntry,
+    )
+
+    requirement = Requirement.objects.create(
+        goal=goal, number="1)", text="Mindst 95 pct. til tiden",
+        measure=Requirement.Measure.THRESHOLD, comparator=Requirement.Comparator.AT_LEAST,
+        target_value=Decimal("95"), unit=Requirement.Unit.PERCENT,
+    )  # fmt: skip
+    for year in (2022, 2023, 2024):
+        SeriesPoint.objects.create(requirement=requirement, year=year, target_value=95)
+    report = QuarterReport.objects.create(plan=plan, quarter=4, state=ReportState.APPROVED)
+    StatusEntry.objects.create(
+        report=report, goal=goal, requirement=requirement, result_value=Decimal("96")
+    )
+    GoalVerdict.objects.create(goal=goal, rule_verdict="met", verdict="met")
+    return copy_plan(plan, year=2025, user=None)
+
+
+def test_last_year_beside_this_year_passes_axe_on_desktop_and_phone(
+    live_server, last_year, request
+):
+    require_chromium()
+    browser = request.getfixturevalue("browser")
+    pages = [
+        ("rune", "/planer/TS/2025/", "plan-last-year", "Testplan 2025"),
+        ("rune", "/planer/TS/2025/rapporter/aarsrapport/", "annual-last-year", "Målopfyldelse"),
+    ]
+    problems = page_problems(browser, live_server.url, pages, PASSWORD, SHOTS / "last-year")
+    assert problems == [], "\n\n".join(problems)

@@ -201,3 +201,38 @@ def test_last_year_does_not_grow_in_queries_with_the_goals(
     with django_assert_max_num_queries(23):
         html = text(page(client, name, new).content.decode())
     assert html.count("Sidste år (2024): Opfyldt") == count
+
+
+def group_wide(ministry, count):
+    """`count` institutions with a group-wide goal in 2024, judged, and copied to 2025."""
+    from goals.models import Institution
+
+    group = GroupGoal.objects.create(ministry=ministry, code="faelles", title="Fælles")
+    for n in range(count):
+        inst = Institution.objects.create(
+            ministry=ministry, name=f"Inst {n:02}", short_name=f"I{n}"
+        )
+        plan = Plan.objects.create(
+            institution=inst, ministry=ministry, year=2024, title="Plan 2024",
+            valid_from=datetime.date(2024, 1, 1), valid_to=datetime.date(2024, 12, 31),
+        )  # fmt: skip
+        goal = Goal.objects.create(plan=plan, number="1", title="Fælles", group_goal=group)
+        Requirement.objects.create(
+            goal=goal, number="1)", text="Mindst 95 pct.", measure=Requirement.Measure.THRESHOLD,
+            comparator=Requirement.Comparator.AT_LEAST, target_value=95,
+            unit=Requirement.Unit.PERCENT,
+        )  # fmt: skip
+        GoalVerdict.objects.create(goal=goal, rule_verdict="met", verdict="met")
+        copy_plan(plan, year=2025, user=None)
+
+
+@pytest.mark.parametrize("count", [3, 12])
+def test_the_group_wide_page_does_not_grow_in_queries_with_the_institutions(
+    client, carol, ministry, count, django_assert_max_num_queries
+):
+    group_wide(ministry, count)
+    client.force_login(carol)
+    url = reverse("reporting:group_goals", args=["TM"])
+    with django_assert_max_num_queries(20):
+        html = text(client.get(url, {"aar": 2025}).content.decode())
+    assert html.count("Sidste år (2024): Opfyldt") == count

@@ -55,7 +55,7 @@ def plan_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             plan = _create(request, form.cleaned_data, form.checked)
-        except copying.PlanExists as exc:
+        except copying.ServiceError as exc:
             form.add_error("year", exc.message)
         else:
             messages.success(request, _("Planen %(plan)s er oprettet som udkast.") % {"plan": plan})
@@ -114,7 +114,7 @@ def plan_copy(request, plan):
     year = plan.year + 1
     try:
         new = copying.copy_plan(plan, year=year, user=request.user)
-    except copying.PlanExists as exc:
+    except copying.ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("reporting:plan_detail", plan.institution.short_name, plan.year)
     messages.success(
