@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from goals.limits import PLAN_FILE_BYTES
@@ -342,3 +343,31 @@ def test_the_list_does_not_grow_in_queries_with_the_plans(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("goals:plans"))
     assert response.content.decode().count("plan-state") == count
+
+
+# --- several people making the same plan at once (PostgreSQL) -----------------------------
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="thread races need PostgreSQL (see tests/test_races.py)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_eight_copies_and_files_of_the_same_year_at_once_make_one_plan(plan, goal, ministry):
+    from tests.test_races import at_once, poster, reviewers
+
+    people = reviewers(ministry, 8)
+    jobs = []
+    for i, person in enumerate(people):
+        if i % 2:
+            data = {"institution": plan.institution.pk, "year": "2025", "how": "copy"}
+        else:
+            data = {"institution": plan.institution.pk, "year": "2025", "how": "file",
+                    "file": upload(PLAN_FILE.format(year=2025))}  # fmt: skip
+        jobs.append(poster(person, CREATE, data))
+    codes = [code for code, _html in at_once(jobs)]
+    assert codes.count(302) == 1 and codes.count(200) == 7, codes
+    made = Plan.objects.get(institution=plan.institution, year=2025)
+    assert made.state == PlanState.DRAFT
+    # The one made is whole: a copy with its goal, or the file's.
+    assert made.goals.count() == 1
