@@ -341,3 +341,49 @@ def next_year_offer(user, plan, roles=None) -> int | None:
     if Plan.objects.filter(institution_id=plan.institution_id, year=year).exists():
         return None
     return year
+
+
+@transaction.atomic
+def link_predecessors(plan: Plan, earlier: Plan) -> int:
+    """Point `plan`, its goals and requirements at `earlier`'s where they match, for plans
+    made apart (a plan file, generated data) rather than copied: a goal by its heading's
+    number or title and its own number, a requirement by its goal, number, order and label.
+    Links already set are kept. Returns how many rows were linked."""
+
+    def heading(goal):
+        return (goal.section.number or goal.section.title) if goal.section_id else None
+
+    def requirement_key(r):
+        return (r.goal_id, r.part_of.number if r.part_of_id else None, r.number, r.order, r.label)
+
+    old_goals = {(heading(g), g.number): g for g in earlier.goals.select_related("section")}
+    goals = [
+        g
+        for g in plan.goals.select_related("section")
+        if g.predecessor_id is None and (heading(g), g.number) in old_goals
+    ]
+    for goal in goals:
+        goal.predecessor = old_goals[heading(goal), goal.number]
+    Goal.objects.bulk_update(goals, ["predecessor"])
+    goal_of = {g.pk: g.predecessor_id for g in plan.goals.exclude(predecessor=None)}
+    old_requirements = {
+        requirement_key(r): r
+        for r in Requirement.objects.filter(goal__plan=earlier).select_related("part_of")
+    }
+    requirements = []
+    for r in Requirement.objects.filter(goal__plan=plan, predecessor=None).select_related(
+        "part_of"
+    ):
+        if r.goal_id not in goal_of:
+            continue
+        key = (goal_of[r.goal_id], *requirement_key(r)[1:])
+        if key in old_requirements:
+            r.predecessor = old_requirements[key]
+            requirements.append(r)
+    Requirement.objects.bulk_update(requirements, ["predecessor"])
+    linked = len(goals) + len(requirements)
+    if plan.predecessor_id is None:
+        plan.predecessor = earlier
+        plan.save(update_fields=["predecessor"])
+        linked += 1
+    return linked

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from goals.copying import PlanExists, copy_plan, retitled, shift_year
+from goals.copying import PlanExists, copy_plan, link_predecessors, retitled, shift_year
 from goals.models import (
     Goal,
     GoalVerdict,
@@ -252,3 +252,25 @@ def test_shift_year_and_retitled():
     assert retitled("Plan 2024 (2024-2027) nr. 120245", 2024, 2025) == (
         "Plan 2025 (2025-2027) nr. 120245"
     )
+
+
+def test_plans_made_apart_are_linked_by_their_numbers(rich, carol):
+    """A plan not copied (a file, generated data) is linked to last year's goal by goal."""
+    copied = copy_plan(rich, year=2025, user=carol)
+    Plan.objects.filter(pk=copied.pk).update(predecessor=None)
+    Goal.objects.filter(plan=copied).update(predecessor=None)
+    Requirement.objects.filter(goal__plan=copied).update(predecessor=None)
+    Goal.objects.filter(plan=copied, number="2.1").update(number="2.9")  # a new goal
+    copied.refresh_from_db()
+    linked = link_predecessors(copied, rich)
+    assert linked == 1 + 2 + 14 - 7
+    pairs = {
+        (g.number, g.predecessor.number if g.predecessor else None) for g in copied.goals.all()
+    }
+    assert pairs == {("1.1", "1.1"), ("2.9", None), ("3", "3")}
+    for r in Requirement.objects.filter(goal__plan=copied, goal__number="1.1"):
+        assert (r.predecessor.goal.number, r.predecessor.number, r.predecessor.label) == (
+            "1.1", r.number, r.label,
+        )  # fmt: skip
+    copied.refresh_from_db()
+    assert copied.predecessor == rich

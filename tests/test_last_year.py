@@ -236,3 +236,19 @@ def test_the_group_wide_page_does_not_grow_in_queries_with_the_institutions(
     with django_assert_max_num_queries(20):
         html = text(client.get(url, {"aar": 2025}).content.decode())
     assert html.count("Sidste år (2024): Opfyldt") == count
+
+
+def test_the_demos_plans_of_this_year_show_last_years_results(db, client):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from goals.demo import load_demo
+
+    load_demo(out=lambda line: None)
+    year = timezone.localdate().year
+    plan = Plan.objects.get(institution__short_name="SDS", year=year)
+    assert plan.predecessor.year == year - 1
+    assert plan.goals.exclude(predecessor=None).count() == plan.goals.count()
+    client.force_login(get_user_model().objects.get(username="ekm-departement"))
+    html = text(page(client, "reporting:plan_detail", plan).content.decode())
+    assert f"Sidste år ({year - 1}):" in html
