@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from goals.copying import link_predecessors
 from goals.figures import is_running_total, propose, quarter_target, takes_number
 from goals.generate import InstitutionName, generate_ministry, goal_entry
 from goals.models import (
@@ -127,7 +128,7 @@ def _load_example_ministry(out, today=None):
         return
     today = today or timezone.localdate()
     ended = sum(1 for quarter in (1, 2, 3, 4) if quarter_end(today.year, quarter) < today)
-    generate_ministry(
+    ministry = generate_ministry(
         name=name,
         short_name=short_name,
         institutions=EXAMPLE_INSTITUTIONS,
@@ -137,6 +138,11 @@ def _load_example_ministry(out, today=None):
         last_quarter=ended,
         seed=2024,
     )
+    # This year's plans carry last year's goals over, so their pages show last year's result.
+    plans = {(p.institution_id, p.year): p for p in ministry.plans.all()}
+    for (institution_id, year), plan in plans.items():
+        if (institution_id, year - 1) in plans:
+            link_predecessors(plan, plans[institution_id, year - 1])
     out(f"Indlæst eksempelministerium: {name} med {len(EXAMPLE_INSTITUTIONS)} institutioner")
 
 

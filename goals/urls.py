@@ -1,6 +1,6 @@
 from django.urls import path
 
-from goals.views import plans, quarters, year_end
+from goals.views import creating, plans, quarters, year_end
 
 app_name = "goals"
 
@@ -16,6 +16,9 @@ def quarter_url(plan_url, quarter):
 
 urlpatterns = [
     path("", plans.home, name="home"),
+    path("planer/", creating.plan_list, name="plans"),
+    path("planer/ny/", creating.plan_create, name="plan_create"),
+    path(f"{PLAN}kopier/", creating.plan_copy, name="plan_copy"),
     path(f"{PLAN}{QUARTER}", quarters.quarter_page, name="quarter"),
     path(f"{PLAN}{QUARTER}tal.xlsx", quarters.quarter_workbook, name="quarter_workbook"),
     path(f"{PLAN}{QUARTER}tal/", quarters.quarter_upload, name="quarter_upload"),

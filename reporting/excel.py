@@ -227,8 +227,9 @@ def annual_workbook(report):
             _("Begrundelse"),
             _("Vægt (point)"),
             _("Score (point)"),
+            _("Sidste år"),
         ],
-        [8, 36, 48, 24, 24, 16, 40, 12, 12],
+        [8, 36, 48, 24, 24, 16, 40, 12, 12, 40],
         first=True,
     )
     for row in report.rows:
@@ -253,6 +254,7 @@ def annual_workbook(report):
                 row.reason or None,
                 round(row.weight, 2),
                 round(row.score, 2) if row.score is not None else None,
+                _last_year_text(row.last_year),
             ],
         )
     goals.append([])
@@ -296,7 +298,34 @@ def annual_workbook(report):
                         line.met_label,
                     ],
                 )
+    if report.series:
+        series = _sheet(
+            workbook,
+            _("Flerårige krav"),
+            [_("Mål"), _("Krav"), _("År"), _("Målværdi"), _("Resultat"), _("Kilde")],
+            [8, 16, 8, 22, 22, 36],
+        )
+        for table in report.series:
+            for year in table.years:
+                _append(
+                    series,
+                    [
+                        table.requirement.goal.number,
+                        table.requirement.name,
+                        year.year,
+                        year.target or None,
+                        year.result or None,
+                        _("indberettet i årets plan") if year.reported else None,
+                    ],
+                )
     return _save(workbook, report, report.header.running)
+
+
+def _last_year_text(last):
+    """Last year's verdict and figures in one cell: "2024: Opfyldt; 1) 96 pct. (...)"."""
+    if last is None:
+        return None
+    return f"{last.year}: {last.text}"
 
 
 def summary_workbook(summary):

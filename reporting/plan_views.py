@@ -7,10 +7,12 @@ plan register (goals) knows nothing of them.
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from goals.copying import next_year_offer
 from goals.models import Section
-from goals.permissions import plan_access
+from goals.permissions import plan_access, request_roles
 from goals.selectors import plan_overview, sections_with_goals
 from reporting.charts import distribution_chart, legend_items, trend_chart
+from reporting.documents.last_year import goal_years
 from reporting.selectors import plan_status_totals
 
 
@@ -52,5 +54,7 @@ def plan_detail(request, plan):
             "quarters": quarters,
             "charts": charts if any(t["green"] + t["yellow"] + t["red"] for t in totals) else [],
             "legend": legend_items(),
+            "next_year": next_year_offer(request.user, plan, request_roles(request)),
+            "goal_years": goal_years(row.goal for row in goal_rows),
         },
     )

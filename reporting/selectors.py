@@ -591,6 +591,7 @@ class GroupGoalRow:
     requirements: list
     cells: list  # QuarterCell per quarter (goals.selectors), from handed-in reports only
     states: list  # each quarter's report state, "" where there is no report
+    last_year: object = None  # LastYear (reporting/documents/last_year.py) of a carried-over goal
 
 
 # Each row shows every requirement's figure in four quarters, which costs about a hundred
@@ -635,6 +636,7 @@ def group_goal_overview(ministry, year, code=None, *, sort="institution", page=1
             "title",
             "order",
             "reporting_quarters",
+            "predecessor",
             "plan__year",
             "plan__institution__name",
             "plan__institution__short_name",
@@ -677,6 +679,10 @@ def group_goal_overview(ministry, year, code=None, *, sort="institution", page=1
         StatusEntry.objects.filter(report__state__in=HANDED_IN_STATES, goal__in=on_page)
     )
     states = {(plan_id, quarter): state for plan_id, quarter, state in reports.values()}
+    # Imported here: the reports' modules import this one.
+    from reporting.documents.last_year import last_years
+
+    last = last_years(on_page)
     rows = []
     for goal in on_page:
         requirements = list(goal.requirements.all())
@@ -686,6 +692,7 @@ def group_goal_overview(ministry, year, code=None, *, sort="institution", page=1
                 requirements,
                 quarter_cells(goal, requirements, entries),
                 [states.get((goal.plan_id, quarter), "") for quarter in QUARTERS],
+                last.get(goal.pk),
             )
         )
     totals = status_totals(

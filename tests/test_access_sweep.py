@@ -59,6 +59,14 @@ RULES = {
     "reporting:annual_xlsx": (lambda o: PLAN, PLAN_VIEW, None),
     "reporting:plan_document": (lambda o: PLAN, PLAN_VIEW, None),
     "reporting:plan_document_pdf": (lambda o: PLAN, PLAN_VIEW, None),
+    "goals:plans": (lambda o: {}, [302, 200, 200, 200, 200, 200], None),
+    # Planners and the department make plans; a POST without the form's fields: the page
+    # with what is missing (200). dave's ministry has no institutions to plan for.
+    "goals:plan_create": (
+        lambda o: {}, [302, 403, 403, 200, 403, 200], [302, 403, 403, 200, 403, 200],
+    ),
+    # carol copies the plan to 2025 (302); the administrator then finds it made (302).
+    "goals:plan_copy": (lambda o: PLAN, POST_ONLY, [302, 403, 404, 302, 404, 302]),
     "login": (lambda o: {}, [200] * 6, None),
     "logout": (lambda o: {}, POST_ONLY, [302] * 6),
     # Single sign-on is off in the tests' settings: not there for anyone (tests/test_oidc.py).

@@ -89,6 +89,12 @@ class AnnualRow:
     reason: str
     weight: Decimal
     score: Decimal | None
+    # Last year's result and the series' every year (reporting/documents/last_year.py).
+    years: object = None
+
+    @property
+    def last_year(self):
+        return self.years.last_year if self.years else None
 
     @property
     def verdict_label(self):
@@ -127,6 +133,11 @@ class Annual:
     @property
     def total(self):
         return len(self.rows)
+
+    @property
+    def series(self):
+        """Every series requirement's table of years (SeriesTable), in plan order."""
+        return [table for row in self.rows if row.years for table in row.years.series]
 
     @property
     def decided(self):
@@ -210,6 +221,12 @@ def annual(plan):
                 action=None,
             )
         )
+    # Imported here: it reads each year's figure with this module's _year_line.
+    from reporting.documents.last_year import goal_years
+
+    years = goal_years(goals)
+    for row in rows:
+        row.years = years.get(row.goal.pk)
     header = ReportHeader(
         plan=plan,
         title=_("Målopfyldelse %(year)d") % {"year": plan.year},
