@@ -59,6 +59,21 @@ RULES = {
     "reporting:annual_xlsx": (lambda o: PLAN, PLAN_VIEW, None),
     "reporting:plan_document": (lambda o: PLAN, PLAN_VIEW, None),
     "reporting:plan_document_pdf": (lambda o: PLAN, PLAN_VIEW, None),
+    # The plan as an agreement (the sweep's plan is agreed): everyone who sees it sees its
+    # page; a step the state does not allow is refused with a message (302, or the page 200).
+    "goals:agreement": (lambda o: PLAN, PLAN_VIEW, POST_ONLY),
+    "goals:propose": (lambda o: PLAN, POST_ONLY, [302, 403, 404, 200, 404, 200]),
+    "goals:send_back": (lambda o: PLAN, POST_ONLY, [302, 403, 404, 200, 404, 200]),
+    "goals:agree": (lambda o: PLAN, POST_ONLY, [302, 403, 404, 200, 404, 200]),
+    "goals:comment": (lambda o: PLAN, POST_ONLY, [302, 403, 404, 200, 404, 200]),
+    "goals:start_amendment": (lambda o: PLAN, POST_ONLY, [302, 403, 404, 200, 404, 200]),
+    # An open amendment (made by the sweep): carol closes it, so the admin's close is refused.
+    "goals:close_amendment": (
+        lambda o: {**PLAN, "number": _amendment(o)}, POST_ONLY, [302, 403, 404, 302, 404, 302],
+    ),
+    "goals:approve_amendment": (
+        lambda o: {**PLAN, "number": _amendment(o)}, POST_ONLY, [302, 403, 404, 302, 404, 302],
+    ),
     "login": (lambda o: {}, [200] * 6, None),
     "logout": (lambda o: {}, POST_ONLY, [302] * 6),
     # A POST without the form's fields: the page with what is missing (200).
@@ -68,6 +83,19 @@ RULES = {
     "set_language": (lambda o: {}, [302] * 6, None),
     "health": (lambda o: {}, [200] * 6, POST_ONLY),
 }  # fmt: skip
+
+
+def _amendment(objects):
+    """The number of an open amendment of the sweep's plan, begun by its administrator."""
+    from django.contrib.auth import get_user_model
+
+    from goals.models import Amendment
+
+    plan = objects["plan"]
+    found = plan.amendments.first() or Amendment.objects.create(
+        plan=plan, number=1, reason="Ny lov", made_by=get_user_model().objects.get(username="root")
+    )
+    return found.number
 
 
 def url_names():
