@@ -7,6 +7,7 @@ plan register (goals) knows nothing of them.
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from goals.agreement import amendments_of
 from goals.models import Section
 from goals.permissions import plan_access
 from goals.selectors import plan_overview, sections_with_goals
@@ -52,5 +53,6 @@ def plan_detail(request, plan):
             "quarters": quarters,
             "charts": charts if any(t["green"] + t["yellow"] + t["red"] for t in totals) else [],
             "legend": legend_items(),
+            "amendments": amendments_of(plan),
         },
     )
