@@ -26,6 +26,7 @@ from goals.models import (
 from goals.permissions import Rights
 from goals.selectors import reporter_todo, reviewer_todo
 from tests.conftest import member
+from tests.test_races import at_once, on_postgresql, poster, reviewers
 
 PEOPLE = ["anonymous", "pia", "alice", "bob", "carol", "dave", "admin_user_"]
 
@@ -588,3 +589,32 @@ def test_the_agreement_page_does_not_grow_with_the_goals(
     assert counts[3] == counts[12]
     with django_assert_max_num_queries(16):
         client.get(url("goals:agreement", draft))
+
+
+# --- real races, on PostgreSQL ------------------------------------------------------------------
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_agreeing_and_sending_back_at_once_cannot_both_win(draft, ministry, pia):
+    planning.propose(plan=draft, user=pia)
+    people = reviewers(ministry, 8)
+    jobs = [
+        poster(person, url("goals:agree", draft), {"agree-seen": "proposed"})
+        if i % 2
+        else poster(
+            person,
+            url("goals:send_back", draft),
+            {"send_back-seen": "proposed", "send_back-comment": f"Nej {i}"},
+        )
+        for i, person in enumerate(people)
+    ]
+    results = at_once(jobs)
+    codes = [code for code, _html in results]
+    assert codes.count(302) == 1, codes
+    refused = [html for code, html in results if code != 302]
+    assert all("Planen er ændret, siden du åbnede siden" in html for html in refused)
+    steps = list(PlanEvent.objects.filter(plan=draft).exclude(kind="proposed"))
+    assert len(steps) == 1
+    draft.refresh_from_db()
+    assert draft.state == (PlanState.AGREED if steps[0].kind == "agreed" else PlanState.DRAFT)
