@@ -547,7 +547,8 @@ def attention_reports(ministry, year, today=None, reports=None):
     today = today or timezone.localdate()
     plans = {
         plan.pk: plan
-        for plan in Plan.objects.filter(ministry=ministry, year=year)
+        # Only an agreed plan is followed up: a draft's quarters are never overdue.
+        for plan in Plan.objects.filter(ministry=ministry, year=year, state=PlanState.AGREED)
         .select_related("institution")
         # What an alert and its deadline read of a plan, as on the overview: not its texts.
         .only(*OVERVIEW_PLAN_FIELDS)

@@ -377,6 +377,15 @@ def test_no_reminder_or_to_do_for_a_drafts_quarters(draft, people):
     assert reviewer_todo(people["carol"], today=datetime.date(2025, 3, 1)).overdue_count > 0
 
 
+def test_the_attention_page_has_no_overdue_quarter_of_a_draft(draft, people):
+    from reporting.selectors import attention_reports
+
+    late = datetime.date(2025, 3, 1)
+    assert attention_reports(draft.ministry, 2024, today=late) == []
+    planning.agree(plan=draft, user=people["carol"], seen=PlanState.DRAFT)
+    assert attention_reports(draft.ministry, 2024, today=late) != []
+
+
 def test_the_overview_lists_a_draft_apart_without_counts(client, draft, people):
     client.force_login(people["carol"])
     page = client.get(reverse("reporting:overview", args=["TM"]), {"aar": 2024}).content.decode()
