@@ -365,6 +365,16 @@ def test_the_quarter_page_of_a_draft_says_follow_up_opens_once_agreed(client, dr
     assert not QuarterReport.objects.filter(plan=draft).exists()
 
 
+def test_the_year_end_of_a_draft_waits_for_agreement(client, draft, goal, people):
+    from goals.models import GoalVerdict
+
+    client.force_login(people["carol"])
+    address = reverse("goals:year_end", args=["TS", 2024])
+    assert "Opfølgningen åbner, når planen er aftalt." in client.get(address).content.decode()
+    client.post(address, {"version": "0", f"verdict_{goal.pk}": "met"})
+    assert not GoalVerdict.objects.exists()
+
+
 def test_no_reminder_or_to_do_for_a_drafts_quarters(draft, people):
     late = datetime.date(2025, 1, 10)  # every quarter of 2024 ended, Q4's deadline near
     assert notifications.due_reminders(late) == []

@@ -33,8 +33,12 @@ def quarter_page(request, plan, quarter):
         # Follow-up opens once the plan is agreed; no one may report on it before (Rights).
         return render(
             request,
-            "goals/agreement/quarter_not_open.html",
-            {"plan": plan, "quarter": quarter, "rights": request.plan_rights},
+            "goals/agreement/not_open.html",
+            {
+                "plan": plan,
+                "quarter": quarter,
+                "heading": _("%(quarter)d. kvartal") % {"quarter": quarter},
+            },
         )
     # All four: the tabs show each one's state.
     reports = list(QuarterReport.objects.filter(plan=plan))
