@@ -365,6 +365,13 @@ def test_the_quarter_page_of_a_draft_says_follow_up_opens_once_agreed(client, dr
     assert not QuarterReport.objects.filter(plan=draft).exists()
 
 
+def test_the_plan_page_of_a_draft_shows_its_state_and_links_the_agreement(client, draft, people):
+    client.force_login(people["alice"])
+    page = client.get(reverse("reporting:plan_detail", args=["TS", 2024])).content.decode()
+    assert 'id="follow-up-not-open"' in page
+    assert "Udkast" in page and url("goals:agreement", draft) in page
+
+
 def test_the_year_end_of_a_draft_waits_for_agreement(client, draft, goal, people):
     from goals.models import GoalVerdict
 
