@@ -151,8 +151,8 @@ def comment(request, plan):
             raise Http404
     if not form.is_valid():
         # The form again with what was typed, where it was typed: on its goal, or the plan's.
-        return _refused(request, plan, _("Kommentaren er ikke gemt: ret det markerede."),
-                        **_comment_forms(form))  # fmt: skip
+        refused = _("Kommentaren er ikke gemt: ret det markerede.")
+        return _refused(request, plan, refused, **_comment_forms(form))
     try:
         planning.add_comment(
             plan=plan,
