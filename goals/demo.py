@@ -22,6 +22,7 @@ from goals.copying import link_predecessors
 from goals.figures import is_running_total, propose, quarter_target, takes_number
 from goals.generate import InstitutionName, generate_ministry, goal_entry
 from goals.models import (
+    INSTITUTION_ROLES,
     Comparator,
     HistoryRecord,
     Institution,
@@ -47,6 +48,8 @@ USERS = [
     ("adst", "Claus Henrik Larsen", Membership.Role.REPORTER, "ADST"),
     ("adst-medarbejder", "Mette Madsen", Membership.Role.REPORTER, "ADST"),
     ("be", "Peter Østergaard", Membership.Role.REPORTER, "BE"),
+    # Drafts BE's next plan with the department (goals/planning.py; the demo's draft).
+    ("be-planlaegger", "Birgitte Holm", Membership.Role.PLANNER, "BE"),
     # A director of this year's plan: the home page's deadlines and the reminders are live.
     ("sds", "Signe Dahl", Membership.Role.REPORTER, "SDS"),
     ("skm-departement", "Sofie Kjær", Membership.Role.REVIEWER, "SKM"),
@@ -98,6 +101,7 @@ def load_demo(*, out=print, password=DEMO_PASSWORD):
             plan = Plan.objects.filter(institution__short_name=short_name, year=year).first()
             if plan:
                 load_follow_up(plan, states, users)
+        _load_agreement(users, out)
     out("")
     if not fresh:
         out(f"Demo-brugere (adgangskode for alle: {password}):")
@@ -166,7 +170,7 @@ def _load_users(password, *, replace_known=False):
             user.set_password(password)
             user.save()
             given.add(username)
-        if role == Membership.Role.REPORTER:
+        if role in INSTITUTION_ROLES:
             institution = Institution.objects.filter(short_name=scope).first()
             if institution:
                 Membership.objects.get_or_create(user=user, role=role, institution=institution)
@@ -301,3 +305,120 @@ def _record_history(plan, report, entries, reporter, reviewer, moment):
 
 def _text(value):
     return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
+# --- the plan as an agreement ---------------------------------------------------------------
+
+AMENDMENT_REASON = (
+    "Finansloven for året gav styrelsen en ny opgave med digital post; målets forudsætning "
+    "er skrevet ind i bemærkningerne."
+)
+
+
+def _load_agreement(users, out):
+    """BE's next year's plan as a draft, with a comment from each side; and this year's plan
+    of the made-up ministry's SDS as agreed in the app, with one amendment approved. Left as
+    it is once there."""
+    from goals import planning
+    from goals.models import (
+        Amendment,
+        Goal,
+        PlanComment,
+        PlanPart,
+        PlanState,
+        Requirement,
+        Section,
+    )
+
+    be = Plan.objects.filter(institution__short_name="BE", year=2024).first()
+    planner, department = users.get("be-planlaegger"), users.get("ism-departement")
+    if be and planner and department:
+        draft, created = Plan.objects.get_or_create(
+            institution=be.institution,
+            year=be.year + 1,
+            defaults={
+                "ministry": be.ministry,
+                "title": be.title.replace(str(be.year), str(be.year + 1)),
+                "valid_from": datetime.date(be.year + 1, 1, 1),
+                "valid_to": datetime.date(be.year + 1, 12, 31),
+                "reporting_quarters": be.reporting_quarters,
+                "deadline_days": be.deadline_days,
+                "state": PlanState.DRAFT,
+                "predecessor": be,
+            },
+        )
+        if created:
+            sections = {
+                section.pk: Section.objects.create(
+                    plan=draft,
+                    kind=section.kind,
+                    number=section.number,
+                    order=section.order,
+                    title=section.title,
+                    text=section.text,
+                )
+                for section in be.sections.order_by("order", "pk")
+            }
+            for goal in be.goals.order_by("order", "pk")[:3]:
+                copy = Goal.objects.create(
+                    plan=draft,
+                    section=sections.get(goal.section_id),
+                    number=goal.number,
+                    title=goal.title,
+                    kind=goal.kind,
+                    success_text=goal.success_text,
+                    reporting_quarters=goal.reporting_quarters,
+                    order=goal.order,
+                    predecessor=goal,
+                )
+                for requirement in goal.requirements.filter(part_of=None).order_by("order"):
+                    Requirement.objects.create(
+                        goal=copy,
+                        number=requirement.number,
+                        text=requirement.text,
+                        order=requirement.order,
+                        predecessor=requirement,
+                    )
+            first = draft.goals.order_by("order", "pk").first()
+            if first is not None:
+                PlanComment.objects.create(
+                    plan=draft,
+                    goal=first,
+                    author=planner,
+                    text="Vi foreslår at fastholde målet, men med en skærpet frist.",
+                )
+                PlanComment.objects.create(
+                    plan=draft,
+                    goal=first,
+                    author=department,
+                    by_department=True,
+                    text="Enig. Skriv fristen ind, før planen sendes til godkendelse.",
+                )
+            out(f"Udkast indlæst: BE {draft.year} med kommentarer")
+
+    sds = Plan.objects.filter(institution__short_name="SDS").order_by("-year").first()
+    reviewer = users.get("ekm-departement")
+    if sds and reviewer and not Amendment.objects.filter(plan=sds).exists():
+        goal = sds.goals.order_by("order", "pk").first()
+        if goal is None:
+            return
+        with transaction.atomic():
+            sds.state, sds.agreed_at = PlanState.AGREED, timezone.now()
+            sds.save(update_fields=["state", "agreed_at"])
+            sds.events.create(kind="agreed", actor=reviewer)
+            amendment = planning.start_amendment(plan=sds, user=reviewer, reason=AMENDMENT_REASON)
+            before = goal.remarks
+            goal.remarks = "Målet forudsætter, at den digitale post er i drift fra 1. april."
+            goal.save(update_fields=["remarks"])
+            planning.record_changes(
+                plan=sds,
+                user=reviewer,
+                part=PlanPart.GOAL,
+                instance=goal,
+                name=f"Mål {goal.number}",
+                before={"remarks": before},
+                after={"remarks": goal.remarks},
+                labels={"remarks": "Bemærkninger"},
+            )
+            planning.close_amendment(amendment=amendment, user=reviewer, by_department=True)
+        out(f"Planændring indlæst: SDS {sds.year}, ændring 1")

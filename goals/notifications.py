@@ -1,4 +1,4 @@
-"""Who is told when a quarter changes hands, and the reminders before a deadline.
+"""Who is told when a quarter or a plan changes hands, and the reminders before a deadline.
 
 `announce` is called by the services inside their transaction, after a quarter's state has
 changed; it records a `Notice` per recipient, and once the transaction commits the background
@@ -31,6 +31,7 @@ from goals.models import (
     Notice,
     NoticeKind,
     Plan,
+    PlanState,
     QuarterReport,
     ReportState,
     Requirement,
@@ -51,6 +52,23 @@ WITHDRAWN = "withdrawn"
 TO_REVIEWERS = {SUBMITTED, RESUBMITTED, WITHDRAWN}
 TO_REPORTERS = {RETURNED, REOPENED, APPROVED}
 
+# The plan's steps as an agreement (goals/planning.py), told to the side that acts next: the
+# department when the institution puts a plan forward or makes an amendment, the institution's
+# planners when the department sends it back, agrees it or approves an amendment.
+PLAN_PROPOSED = NoticeKind.PLAN_PROPOSED
+PLAN_RETURNED = NoticeKind.PLAN_RETURNED
+PLAN_AGREED = NoticeKind.PLAN_AGREED
+AMENDMENT_MADE = NoticeKind.AMENDMENT_MADE
+AMENDMENT_APPROVED = NoticeKind.AMENDMENT_APPROVED
+PLAN_KINDS = {PLAN_PROPOSED, PLAN_RETURNED, PLAN_AGREED, AMENDMENT_MADE, AMENDMENT_APPROVED}
+PLAN_TO_REVIEWERS = {PLAN_PROPOSED, AMENDMENT_MADE}
+# A PlanEvent's kind, as the notice it makes.
+EVENT_NOTICES = {
+    "proposed": PLAN_PROPOSED,
+    "returned": PLAN_RETURNED,
+    "agreed": PLAN_AGREED,
+}
+
 # An overdue quarter is mailed about once, and only within this many days after its deadline:
 # the first run on a database with years of follow-up must not mail about quarters long past.
 OVERDUE_WITHIN = 14
@@ -66,6 +84,11 @@ SUBJECTS = {
     NoticeKind.APPROVED: _("%(plan)s: %(quarter)s. kvartal er godkendt"),
     NoticeKind.REMINDER: _("%(plan)s: frist for %(quarter)s. kvartal %(deadline)s"),
     NoticeKind.OVERDUE: _("%(plan)s: fristen for %(quarter)s. kvartal er overskredet"),
+    NoticeKind.PLAN_PROPOSED: _("%(plan)s: planen er sendt til godkendelse"),
+    NoticeKind.PLAN_RETURNED: _("%(plan)s: planen er sendt tilbage til udkast"),
+    NoticeKind.PLAN_AGREED: _("%(plan)s: planen er aftalt"),
+    NoticeKind.AMENDMENT_MADE: _("%(plan)s: en planændring afventer godkendelse"),
+    NoticeKind.AMENDMENT_APPROVED: _("%(plan)s: en planændring er godkendt"),
 }
 
 
@@ -95,6 +118,31 @@ def announce(*, report, event, user) -> None:
         transaction.on_commit(send_notices.enqueue, robust=True)
 
 
+def announce_plan(*, plan, kind, user, key, comment="") -> None:
+    """Tell the side that acts next that `user` took a step with the plan: `kind` is a
+    PlanEvent kind or one of the plan notices above; `key` names the occasion (the event's
+    or amendment's id), so it is told once."""
+    kind = EVENT_NOTICES.get(kind, kind)
+    recipients = reviewers_of(plan) if kind in PLAN_TO_REVIEWERS else planners_of(plan)
+    if user is not None:
+        recipients = recipients.exclude(pk=user.pk)
+    notices = [
+        Notice(
+            recipient=recipient,
+            kind=kind,
+            plan=plan,
+            quarter=None,
+            key=key,
+            actor=user,
+            comment=comment,
+        )
+        for recipient in recipients.distinct()
+    ]
+    if notices:
+        Notice.objects.bulk_create(notices, ignore_conflicts=True)
+        transaction.on_commit(send_notices.enqueue, robust=True)
+
+
 def _addressable():
     return get_user_model().objects.filter(is_active=True).exclude(email="")
 
@@ -110,6 +158,14 @@ def reporters_of(plan):
     """The institution's reporters who have an address."""
     return _addressable().filter(
         memberships__role=Membership.Role.REPORTER,
+        memberships__institution_id=plan.institution_id,
+    )
+
+
+def planners_of(plan):
+    """The institution's planners who have an address."""
+    return _addressable().filter(
+        memberships__role=Membership.Role.PLANNER,
         memberships__institution_id=plan.institution_id,
     )
 
@@ -210,10 +266,18 @@ def quarter_link(plan, quarter):
     return f"{settings.SITE_URL}{path}"
 
 
+def agreement_link(plan):
+    """The plan's agreement page's absolute address, for a link in an e-mail."""
+    path = reverse("goals:agreement", args=[plan.institution.short_name, plan.year])
+    return f"{settings.SITE_URL}{path}"
+
+
 def compose(notice, *, connection=None) -> mail.EmailMessage:
     """The e-mail of a notice, in its recipient's language."""
     recipient = notice.recipient
     plan = notice.plan
+    if notice.kind in PLAN_KINDS:
+        return _compose_plan(notice, connection)
     with translation.override(language_of(recipient)):
         deadline = plan.deadline_for(notice.quarter)
         context = {
@@ -247,11 +311,37 @@ def compose(notice, *, connection=None) -> mail.EmailMessage:
     )
 
 
+def _compose_plan(notice, connection):
+    """The e-mail of a notice about the plan as an agreement (templates/emails/plan_*.txt)."""
+    recipient = notice.recipient
+    plan = notice.plan
+    with translation.override(language_of(recipient)):
+        context = {
+            "notice": notice,
+            "kind": notice.kind,
+            "recipient": recipient.get_full_name() or recipient.username,
+            "actor": _actor(notice),
+            "plan": plan,
+            "institution": plan.institution,
+            "link": agreement_link(plan),
+        }
+        subject = SUBJECTS[notice.kind] % {"plan": f"{plan.institution.short_name} {plan.year}"}
+        body = render_to_string(f"emails/{notice.kind}.txt", context).strip() + "\n"
+    return mail.EmailMessage(
+        subject=subject,
+        body=body,
+        to=[recipient.email],
+        connection=connection,
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+
+
 def _actor(notice):
     """Who acted, by name; by their side when the user is gone."""
     if notice.actor:
         return notice.actor.get_full_name() or notice.actor.username
-    return _("Institutionen") if notice.kind in TO_REVIEWERS else _("Departementet")
+    to_reviewers = notice.kind in TO_REVIEWERS or notice.kind in PLAN_TO_REVIEWERS
+    return _("Institutionen") if to_reviewers else _("Departementet")
 
 
 def _date(value):
@@ -300,7 +390,11 @@ def due_reminders(today: datetime.date) -> list[DueReminder]:
     plans = [
         plan
         for plan in Plan.objects.filter(
-            deadline_days__isnull=False, year__gte=today.year - 1, year__lte=today.year + 1
+            # Only an agreed plan is followed up: a draft's quarters are not due.
+            state=PlanState.AGREED,
+            deadline_days__isnull=False,
+            year__gte=today.year - 1,
+            year__lte=today.year + 1,
         ).select_related("institution")
     ]
     handed_in = set(

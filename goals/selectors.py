@@ -40,6 +40,7 @@ from goals.models import (
     Membership,
     Ministry,
     Plan,
+    PlanState,
     QuarterReport,
     ReportState,
     Requirement,
@@ -235,8 +236,9 @@ def _reporter_plans(user):
     institutions = Membership.objects.filter(user=user, role=Membership.Role.REPORTER).values(
         "institution"
     )
+    # Only an agreed plan is followed up: a draft's quarters wait for no one.
     return list(
-        Plan.objects.filter(institution__in=institutions)
+        Plan.objects.filter(institution__in=institutions, state=PlanState.AGREED)
         .select_related("institution")
         .order_by("-year", "institution__name")
     )
@@ -403,6 +405,7 @@ def _overdue(ministries, today, limit):
         for row in Plan.objects.filter(
             unfinished,
             ministry__in=ministries,
+            state=PlanState.AGREED,
             deadline_days__isnull=False,
         ).values_list("pk", "year", "reporting_quarters", "deadline_days")
     ]

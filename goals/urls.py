@@ -1,11 +1,13 @@
 from django.urls import path
 
-from goals.views import creating, plans, quarters, year_end
+from goals.views import agreement, creating, plans, quarters, year_end
 
 app_name = "goals"
 
 PLAN = "planer/<str:institution>/<int:year>/"
 QUARTER = "kvartal/<int:quarter>/"
+AGREEMENT = f"{PLAN}aftale/"
+AMENDMENTS = f"{PLAN}aendringer/"
 
 
 def quarter_url(plan_url, quarter):
@@ -47,4 +49,15 @@ urlpatterns = [
     ),
     path(f"{PLAN}maal/<int:goal_id>/historik/", plans.history, name="history"),
     path(f"{PLAN}aarsafslutning/", year_end.year_end_page, name="year_end"),
+    # The plan as an agreement and its amendments (goals/views/agreement.py).
+    path(AGREEMENT, agreement.agreement, name="agreement"),
+    path(f"{AGREEMENT}send-til-godkendelse/", agreement.propose, name="propose"),
+    path(f"{AGREEMENT}send-tilbage/", agreement.send_back, name="send_back"),
+    path(f"{AGREEMENT}aftal/", agreement.agree, name="agree"),
+    path(f"{AGREEMENT}kommentar/", agreement.comment, name="comment"),
+    path(f"{AMENDMENTS}begynd/", agreement.start_amendment, name="start_amendment"),
+    path(f"{AMENDMENTS}<int:number>/afslut/", agreement.close_amendment, name="close_amendment"),
+    path(
+        f"{AMENDMENTS}<int:number>/godkend/", agreement.approve_amendment, name="approve_amendment"
+    ),
 ]

@@ -9,6 +9,7 @@ number in some cell.
 from decimal import Decimal
 from io import BytesIO
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -318,6 +319,8 @@ def annual_workbook(report):
                         _("indberettet i årets plan") if year.reported else None,
                     ],
                 )
+    if report.amendments:
+        _amendments_sheet(workbook, report.amendments)
     return _save(workbook, report, report.header.running)
 
 
@@ -326,6 +329,42 @@ def _last_year_text(last):
     if last is None:
         return None
     return f"{last.year}: {last.text}"
+
+
+def _amendments_sheet(workbook, amendments):
+    """ "Ændringer i planen i årets løb": a row per changed value of each amendment."""
+    sheet = _sheet(
+        workbook,
+        _("Ændringer"),
+        [
+            _("Ændring"),
+            _("Dato"),
+            _("Begrundelse"),
+            _("Tilstand"),
+            _("Hvad"),
+            _("Felt"),
+            _("Før"),
+            _("Efter"),
+        ],
+        [10, 14, 40, 22, 24, 20, 30, 30],
+    )
+    for amendment in amendments:
+        when = date_format(timezone.localtime(amendment.closed_at or amendment.created_at))
+        changes = list(amendment.changes.all()) or [None]
+        for change in changes:
+            _append(
+                sheet,
+                [
+                    amendment.number,
+                    when,
+                    amendment.reason,
+                    amendment.get_state_display(),
+                    change.name if change else None,
+                    change.label if change else None,
+                    (change.before or None) if change else None,
+                    (change.after or None) if change else None,
+                ],
+            )
 
 
 def summary_workbook(summary):

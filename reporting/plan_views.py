@@ -7,6 +7,7 @@ plan register (goals) knows nothing of them.
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from goals.agreement import amendments_of
 from goals.copying import next_year_offer
 from goals.models import Section
 from goals.permissions import plan_access, request_roles
@@ -56,5 +57,6 @@ def plan_detail(request, plan):
             "legend": legend_items(),
             "next_year": next_year_offer(request.user, plan, request_roles(request)),
             "goal_years": goal_years(row.goal for row in goal_rows),
+            "amendments": amendments_of(plan),
         },
     )

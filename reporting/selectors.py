@@ -31,6 +31,7 @@ from goals.models import (
     GroupGoal,
     MinistryBeacon,
     Plan,
+    PlanState,
     QuarterReport,
     ReportState,
     Status,
@@ -339,7 +340,8 @@ def ministry_overview(ministry, filters, today=None):
     """
     today = today or timezone.localdate()
     plans = list(
-        Plan.objects.filter(ministry=ministry, year=filters.year)
+        # A plan not yet agreed has no follow-up: it is listed apart (`plans_not_agreed`).
+        Plan.objects.filter(ministry=ministry, year=filters.year, state=PlanState.AGREED)
         .select_related("institution")
         # What the rows, their states and their degrees read of a plan: a plan's texts are
         # long, and two hundred of them were a tenth of the page's time.
@@ -377,6 +379,18 @@ def ministry_overview(ministry, filters, today=None):
             )
         rows.append(InstitutionRow(plan, cells, degrees[plan.pk]))
     return rows
+
+
+def plans_not_agreed(ministry, year):
+    """The ministry's plans of the year that are not agreed yet (a draft, or put forward),
+    by institution: the overview lists them by their state, without counts."""
+    return list(
+        Plan.objects.filter(ministry=ministry, year=year)
+        .exclude(state=PlanState.AGREED)
+        .select_related("institution")
+        .only("institution__name", "institution__short_name", "year", "state", "title")
+        .order_by("institution__name")
+    )
 
 
 def _degrees(plans, year):
@@ -533,7 +547,8 @@ def attention_reports(ministry, year, today=None, reports=None):
     today = today or timezone.localdate()
     plans = {
         plan.pk: plan
-        for plan in Plan.objects.filter(ministry=ministry, year=year)
+        # Only an agreed plan is followed up: a draft's quarters are never overdue.
+        for plan in Plan.objects.filter(ministry=ministry, year=year, state=PlanState.AGREED)
         .select_related("institution")
         # What an alert and its deadline read of a plan, as on the overview: not its texts.
         .only(*OVERVIEW_PLAN_FIELDS)
@@ -627,7 +642,12 @@ def group_goal_overview(ministry, year, code=None, *, sort="institution", page=1
     )
     if chosen is None:
         return GroupGoalOverview(group_goals, None, Paginator([], GROUP_PAGE_SIZE).page(1), [], [])
-    in_year = {"plan__ministry": ministry, "plan__year": year, "group_goal": chosen}
+    in_year = {
+        "plan__ministry": ministry,
+        "plan__year": year,
+        "plan__state": PlanState.AGREED,
+        "group_goal": chosen,
+    }
     goals = list(
         Goal.objects.filter(**in_year)
         .select_related("plan__institution")

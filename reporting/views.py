@@ -70,6 +70,7 @@ def overview(request, ministry):
     context = _context(request, ministry, form, "overview")
     context.update(
         rows=selectors.sort_rows(rows, sort),
+        not_agreed=selectors.plans_not_agreed(ministry, filters.year),
         quarters=quarters,
         headers=[_sort_header(key, label, sort) for key, label in columns],
         charts=[

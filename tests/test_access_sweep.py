@@ -67,6 +67,21 @@ RULES = {
     ),
     # carol copies the plan to 2025 (302); the administrator then finds it made (302).
     "goals:plan_copy": (lambda o: PLAN, POST_ONLY, [302, 403, 404, 302, 404, 302]),
+    # The plan as an agreement (the sweep's plan is agreed): everyone who sees it sees its
+    # page; a step the state does not allow is refused with a message (302, or the page 200).
+    "goals:agreement": (lambda o: PLAN, PLAN_VIEW, POST_ONLY),
+    "goals:propose": (lambda o: PLAN, POST_ONLY, [302, 403, 404, 200, 404, 200]),
+    "goals:send_back": (lambda o: PLAN, POST_ONLY, [302, 403, 404, 200, 404, 200]),
+    "goals:agree": (lambda o: PLAN, POST_ONLY, [302, 403, 404, 200, 404, 200]),
+    "goals:comment": (lambda o: PLAN, POST_ONLY, [302, 403, 404, 200, 404, 200]),
+    "goals:start_amendment": (lambda o: PLAN, POST_ONLY, [302, 403, 404, 200, 404, 200]),
+    # An open amendment (made by the sweep): carol closes it, so the admin's close is refused.
+    "goals:close_amendment": (
+        lambda o: {**PLAN, "number": _amendment(o)}, POST_ONLY, [302, 403, 404, 302, 404, 302],
+    ),
+    "goals:approve_amendment": (
+        lambda o: {**PLAN, "number": _amendment(o)}, POST_ONLY, [302, 403, 404, 302, 404, 302],
+    ),
     "login": (lambda o: {}, [200] * 6, None),
     "logout": (lambda o: {}, POST_ONLY, [302] * 6),
     # Single sign-on is off in the tests' settings: not there for anyone (tests/test_oidc.py).
@@ -79,6 +94,19 @@ RULES = {
     "set_language": (lambda o: {}, [302] * 6, None),
     "health": (lambda o: {}, [200] * 6, POST_ONLY),
 }  # fmt: skip
+
+
+def _amendment(objects):
+    """The number of an open amendment of the sweep's plan, begun by its administrator."""
+    from django.contrib.auth import get_user_model
+
+    from goals.models import Amendment
+
+    plan = objects["plan"]
+    found = plan.amendments.first() or Amendment.objects.create(
+        plan=plan, number=1, reason="Ny lov", made_by=get_user_model().objects.get(username="root")
+    )
+    return found.number
 
 
 def url_names():

@@ -22,8 +22,9 @@ def test_demo_loads_everything_once(db):
         QuarterReport.objects.count(),
         StatusEntry.objects.count(),
     ) == first
-    # The three reference plans, and two years of the made-up ministry's institutions.
-    assert first[0] == 3 + 2 * len(EXAMPLE_INSTITUTIONS)
+    # The three reference plans, two years of the made-up ministry's institutions, and BE's
+    # next year's plan as a draft.
+    assert first[0] == 3 + 2 * len(EXAMPLE_INSTITUTIONS) + 1
     assert any(DEMO_PASSWORD in line for line in lines)
     assert sum("Indlæst plan" in line for line in lines) == 3
     assert sum("Indlæst eksempelministerium" in line for line in lines) == 1
@@ -36,7 +37,7 @@ def test_demo_has_a_user_for_each_role(db):
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
     assert User.objects.get(username="admin").is_superuser
     roles = set(Membership.objects.values_list("role", flat=True))
-    assert roles == {Membership.Role.REPORTER, Membership.Role.REVIEWER}
+    assert roles == {Membership.Role.REPORTER, Membership.Role.PLANNER, Membership.Role.REVIEWER}
 
 
 def test_demo_follow_up_covers_q1_to_q3_of_the_2024_plans(db):
@@ -145,3 +146,20 @@ def test_demo_on_production_replaces_the_readme_password(db, settings):
     assert not User.objects.filter(username="admin").first().check_password(DEMO_PASSWORD)
     assert User.objects.get(username="admin").check_password(password)
     assert password not in run_command("--on-production")  # shown once only
+
+
+def test_demo_has_a_draft_with_comments_and_an_amended_plan(db):
+    from goals.models import Amendment, PlanComment, PlanState
+
+    load_demo(out=lambda line: None)
+    draft = Plan.objects.get(institution__short_name="BE", year=2025)
+    assert draft.state == PlanState.DRAFT
+    assert draft.predecessor.year == 2024
+    assert set(PlanComment.objects.filter(plan=draft).values_list("by_department", flat=True)) == {
+        True,
+        False,
+    }
+    amendment = Amendment.objects.get()
+    assert amendment.plan.institution.short_name == "SDS"
+    assert amendment.plan.is_agreed and amendment.state == "approved"
+    assert amendment.changes.count() == 1

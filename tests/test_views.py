@@ -45,9 +45,10 @@ def test_plan_page_query_count_does_not_grow_with_goals(
     client, reference_plans, admin_user_, django_assert_max_num_queries
 ):
     client.force_login(admin_user_)
-    # 12, and two for what the page says of other years: whether next year's plan exists
-    # (to offer it), and the plan's series rows (reporting/documents/last_year.py).
-    with django_assert_max_num_queries(14):
+    # 12, two for what the page says of other years: whether next year's plan exists (to
+    # offer it) and the plan's series rows (reporting/documents/last_year.py); two read the
+    # plan's amendments and their changes ("Ændringer i planen").
+    with django_assert_max_num_queries(16):
         client.get(plan_url(reference_plans["adst-2024.yaml"]))
 
 

@@ -54,10 +54,17 @@ class NoticeKind(models.TextChoices):
     APPROVED = "approved", _("Kvartal godkendt")
     REMINDER = "reminder", _("Påmindelse om frist")
     OVERDUE = "overdue", _("Frist overskredet")
+    # The plan as an agreement (goals/planning.py): about the plan, not a quarter.
+    PLAN_PROPOSED = "plan_proposed", _("Plan sendt til godkendelse")
+    PLAN_RETURNED = "plan_returned", _("Plan sendt tilbage til udkast")
+    PLAN_AGREED = "plan_agreed", _("Plan aftalt")
+    AMENDMENT_MADE = "amendment_made", _("Planændring afventer godkendelse")
+    AMENDMENT_APPROVED = "amendment_approved", _("Planændring godkendt")
 
 
 class Notice(models.Model):
-    """An e-mail made for one user about one quarter of a plan (besked, påmindelse)."""
+    """An e-mail made for one user about one quarter of a plan, or about the plan itself as an
+    agreement (besked, påmindelse)."""
 
     Kind = NoticeKind
 
@@ -73,9 +80,11 @@ class Notice(models.Model):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="notices", verbose_name=_("plan")
     )
-    quarter = models.PositiveSmallIntegerField(_("kvartal"))
+    # None for a notice about the plan itself (put forward, agreed, an amendment).
+    quarter = models.PositiveSmallIntegerField(_("kvartal"), null=True, blank=True)
     # What makes the occasion one: the report's version after a change of state, the days
-    # left of a reminder ("7", "1") or "overdue".
+    # left of a reminder ("7", "1") or "overdue"; the plan's event ("e12") or amendment
+    # ("a3").
     key = models.CharField(_("nøgle"), max_length=40)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,7 +110,8 @@ class Notice(models.Model):
                 fields=["recipient", "plan", "quarter", "kind", "key"], name="notice_once"
             ),
             models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4), name="notice_quarter_range"
+                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
+                name="notice_quarter_range",
             ),
             choices_check("kind", NoticeKind, "notice_kind_valid"),
         ]
@@ -112,4 +122,6 @@ class Notice(models.Model):
         ]
 
     def __str__(self):
+        if self.quarter is None:
+            return f"{self.get_kind_display()}: {self.plan} → {self.recipient}"
         return f"{self.get_kind_display()}: {self.plan}, {self.quarter}. kvartal → {self.recipient}"

@@ -29,6 +29,17 @@ def _check_quarter(quarter):
 @plan_access(post_right=REPORT, keep_input=True)
 def quarter_page(request, plan, quarter):
     _check_quarter(quarter)
+    if not plan.is_agreed:
+        # Follow-up opens once the plan is agreed; no one may report on it before (Rights).
+        return render(
+            request,
+            "goals/agreement/not_open.html",
+            {
+                "plan": plan,
+                "quarter": quarter,
+                "heading": _("%(quarter)d. kvartal") % {"quarter": quarter},
+            },
+        )
     # All four: the tabs show each one's state.
     reports = list(QuarterReport.objects.filter(plan=plan))
     report = next((r for r in reports if r.quarter == quarter), None)

@@ -14,6 +14,15 @@ from goals.selectors import year_end
 
 @plan_access(REVIEW)
 def year_end_page(request, plan):
+    if not plan.is_agreed:
+        # Nothing is judged on a plan before it is agreed and followed up.
+        if request.method == "POST":
+            messages.error(request, _("Planen er ikke aftalt endnu; intet er gemt."))
+        return render(
+            request,
+            "goals/agreement/not_open.html",
+            {"plan": plan, "quarter": None, "heading": _("Årsafslutning")},
+        )
     page = year_end(plan, request.POST if request.method == "POST" else None)
     version, conflict = services.year_end_version(plan), None
     if request.method == "POST":

@@ -2,11 +2,12 @@
 scores, and an analysis of each goal not fully met."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from goals.agreement import amendments_of
 from goals.figures import (
     figure_text,
     parts_of,
@@ -125,6 +126,14 @@ class Annual:
     degree: Degree
     analysis: list  # [(AnnualRow, [QuarterNote, ...])] for goals not fully met
     totals: list
+    # "Ændringer i planen i årets løb": the plan's amendments, oldest first, with changes.
+    amendments: list = field(default_factory=list)
+
+    @property
+    def tells_amendments(self):
+        """Whether the report has the part on amendments: where the plan was agreed here (so
+        "not changed" is known) or was amended."""
+        return bool(self.amendments) or self.plan.agreed_at is not None
 
     @property
     def rows(self):
@@ -242,6 +251,7 @@ def annual(plan):
         degree=degree,
         analysis=analysis,
         totals=chart_totals(follow_rows, 4),
+        amendments=amendments_of(plan)[::-1],
     )
 
 

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from goals.agreement import amendments_of
 from goals.figures import (
     figure_text,
     parts_of,
@@ -15,9 +16,12 @@ from goals.figures import (
 )
 from goals.models import (
     QUARTERS,
+    AmendmentState,
     Goal,
     GoalKind,
     Plan,
+    PlanEvent,
+    PlanEventKind,
     Requirement,
     ResultType,
     Section,
@@ -39,6 +43,7 @@ CHAPTER_TITLES = {
     "bilag": _lazy("Bilag"),
     "maalbeskrivelser": _lazy("Målbeskrivelser"),
     "kvartaler": _lazy("Opfølgning pr. kvartal"),
+    "versioner": _lazy("Versionshistorik"),
 }
 
 # The appendix's "Type af mål" names a goal's kind as an activity: "Driftsaktivitet".
@@ -93,6 +98,18 @@ PLAN_DOCUMENT_LABELS = (
     _lazy("Frist"),
     _lazy("Kvartalsmål"),
     _lazy("Øvrige frister"),
+    # a plan not yet agreed is marked as a draft, on its title page and every page
+    _lazy("UDKAST"),
+    _lazy("Planen er et udkast og endnu ikke aftalt."),
+    # the version history: "Aftalt 15. december 2023 af Karen Hansen", "Ændring 1"
+    _lazy("Aftalt"),
+    _lazy("af"),
+    _lazy("Ændring"),
+    _lazy("Begrundelse"),
+    _lazy("Hvad"),
+    _lazy("Felt"),
+    _lazy("Før"),
+    _lazy("Efter"),
 )
 
 
@@ -101,7 +118,7 @@ def plan_document_labels():
     the labels, and the words for goals' kinds and result types (also lower case, as the
     appendix writes "Driftsaktivitet, kvalitetsmål")."""
     words = [*CHAPTER_TITLES.values(), *PLAN_DOCUMENT_LABELS, *KIND_ACTIVITY.values()]
-    words += [*GoalKind.labels, *ResultType.labels]
+    words += [*GoalKind.labels, *ResultType.labels, *AmendmentState.labels]
     words += [str(label).lower() for label in ResultType.labels]
     return [str(word) for word in words]
 
@@ -158,6 +175,18 @@ class QuarterAgenda:
     items: list
 
 
+@dataclass(slots=True)
+class VersionHistory:
+    """The plan's versions: when it was agreed and by whom, then each amendment (oldest
+    first) with its date, reason and changes."""
+
+    agreed: PlanEvent | None  # the last step that agreed it, where it was agreed here
+    amendments: list  # Amendment with its changes, oldest first
+
+    def __bool__(self):
+        return self.agreed is not None or bool(self.amendments)
+
+
 @dataclass
 class PlanDocument:
     header: ReportHeader
@@ -167,6 +196,12 @@ class PlanDocument:
     beacons: list  # the ministry's group-wide beacons
     agenda: list  # QuarterAgenda per quarter with something followed up, in order
     chapters: list  # Chapter: only those the plan has content for, numbered
+    history: VersionHistory = None
+
+    @property
+    def draft(self):
+        """A plan not yet agreed is printed as a draft, for the meeting that agrees it."""
+        return not self.plan.is_agreed
 
     @property
     def chapter(self):
@@ -197,6 +232,7 @@ class PlanDocument:
             self.plan.institution,
             self.plan.year,
             _("maal-og-resultatplan"),
+            _("udkast") if self.draft else "",
             extension=extension,
         )
 
@@ -213,18 +249,33 @@ def plan_document(plan: Plan) -> PlanDocument:
     signatories = list(plan.signatories.order_by("order"))
     beacons = list(plan.ministry.beacons.order_by("order"))
     agenda = quarter_agenda(plan, goals)
+    history = version_history(plan)
     return PlanDocument(
-        header=ReportHeader(plan=plan, title=plan.title, subtitle=""),
+        header=ReportHeader(
+            plan=plan, title=plan.title, subtitle="" if plan.is_agreed else _("UDKAST")
+        ),
         plan=plan,
         headings=headings,
         signatories=signatories,
         beacons=beacons,
         agenda=agenda,
-        chapters=_chapters(plan, headings, beacons, signatories, agenda),
+        chapters=_chapters(plan, headings, beacons, signatories, agenda, history),
+        history=history,
     )
 
 
-def _chapters(plan, headings, beacons, signatories, agenda):
+def version_history(plan: Plan) -> VersionHistory:
+    """When the plan was agreed here and by whom, and its amendments, in three queries."""
+    agreed = (
+        plan.events.filter(kind=PlanEventKind.AGREED)
+        .select_related("actor")
+        .order_by("-at")
+        .first()
+    )
+    return VersionHistory(agreed=agreed, amendments=amendments_of(plan)[::-1])
+
+
+def _chapters(plan, headings, beacons, signatories, agenda, history=None):
     """The chapters the plan has content for, numbered in order; each heading of goals gets
     its sub-chapter of the goals chapter."""
 
@@ -261,6 +312,8 @@ def _chapters(plan, headings, beacons, signatories, agenda):
                 agenda and chapter("kvartaler"),
             )
         )
+    if history:
+        found.append(chapter("versioner"))
     for number, top in enumerate(found, 1):
         top.number = str(number)
         for sub_number, sub in enumerate(top.chapters, 1):
