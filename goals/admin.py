@@ -15,6 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from goals.limits import PLAN_FILE_BYTES
+from goals.memberships import membership_errors
 from goals.models import (
     Goal,
     GoalVerdict,
@@ -394,8 +395,37 @@ class HistoryRecordAdmin(ReadOnlyAdmin):
         return record.changed_by_display or "–"
 
 
+class MembershipForm(forms.ModelForm):
+    """A membership, refused with a message on its field (not the constraint's name) when the
+    role does not belong where it is given, or the user already holds it there."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "institution", "ministry"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, message in membership_errors(
+            # In the user's inline, the user being edited (unsaved on the add page).
+            user=cleaned.get("user"),
+            role=cleaned.get("role"),
+            institution=cleaned.get("institution"),
+            ministry=cleaned.get("ministry"),
+            exclude_pk=self.instance.pk,
+        ).items():
+            self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    form = MembershipForm
+    extra = 0
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipForm
     list_display = ["user", "role", "institution", "ministry"]
     list_filter = ["role", "ministry", "institution"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
@@ -428,6 +458,7 @@ class UserAdmin(auth_admin.UserAdmin):
     """Django's user admin without delete: a user who leaves is deactivated."""
 
     actions = [deactivate_users]
+    inlines = [MembershipInline]
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -24,6 +24,14 @@ PLAN_VIEW = [302, 200, 404, 200, 404, 200]
 PLAN_REVIEW = [302, 403, 404, 200, 404, 200]
 MINISTRY = [302, 403, 403, 200, 404, 200]
 POST_ONLY = [405] * 6
+PEOPLE_ADMIN = [302, 403, 403, 403, 404, 200]
+PEOPLE_ACT = [302, 403, 403, 403, 404, 302]
+
+
+def person_of(objects):
+    return {"ministry": "TM", "user_id": objects["alice"]}
+
+
 RULES = {
     "goals:home": (lambda o: {}, [200] * 6, None),
     "reporting:plan_detail": (lambda o: PLAN, PLAN_VIEW, None),
@@ -67,6 +75,26 @@ RULES = {
     "password_change_done": (lambda o: {}, [302, 200, 200, 200, 200, 200], None),
     "set_language": (lambda o: {}, [302] * 6, None),
     "health": (lambda o: {}, [200] * 6, POST_ONLY),
+    # The people pages: the ministry's administrators (none among the sweep's people but the
+    # superuser); a member of the ministry gets 403, dave of another ministry 404.
+    "people:index": (lambda o: {}, [302, 403, 403, 403, 403, 200], None),
+    "people:list": (lambda o: {"ministry": "TM"}, PEOPLE_ADMIN, None),
+    # A POST without the form's fields: the page with what is missing (200).
+    "people:invite": (lambda o: {"ministry": "TM"}, PEOPLE_ADMIN, PEOPLE_ADMIN),
+    "people:person": (lambda o: person_of(o), PEOPLE_ADMIN, None),
+    "people:add_role": (lambda o: person_of(o), POST_ONLY, PEOPLE_ADMIN),
+    "people:remove_role": (
+        lambda o: {**person_of(o), "membership_id": o["alice_role"]}, POST_ONLY, PEOPLE_ACT,
+    ),
+    "people:deactivate": (lambda o: person_of(o), POST_ONLY, PEOPLE_ACT),
+    "people:reactivate": (lambda o: person_of(o), POST_ONLY, PEOPLE_ACT),
+    "people:resend": (lambda o: person_of(o), POST_ONLY, PEOPLE_ACT),
+    # Anyone with the link; a wrong token is told so (200).
+    "people:accept": (lambda o: {"invitation_id": 1, "token": "x"}, [200] * 6, [200] * 6),
+    "password_reset": (lambda o: {}, [200] * 6, [200] * 6),
+    "password_reset_done": (lambda o: {}, [200] * 6, None),
+    "password_reset_confirm": (lambda o: {"uidb64": "MQ", "token": "x-y"}, [200] * 6, None),
+    "password_reset_complete": (lambda o: {}, [200] * 6, None),
 }  # fmt: skip
 
 
@@ -112,7 +140,10 @@ def objects(plan, goal, alice, bob, carol, dave, admin_user_):
         ministry=plan.ministry, year=2024, format="pdf", state=ReportJob.State.DONE,
         file_name="tm-2024-maalopfyldelse.pdf", content=b"%PDF-1.7",
     )  # fmt: skip
-    return {"plan": plan, "goal": goal, "job": job}
+    return {
+        "plan": plan, "goal": goal, "job": job,
+        "alice": alice.pk, "alice_role": alice.memberships.get().pk,
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
