@@ -21,6 +21,8 @@ from django.utils import timezone
 from goals.figures import is_running_total, propose, quarter_target, takes_number
 from goals.generate import InstitutionName, generate_ministry, goal_entry
 from goals.models import (
+    INSTITUTION_ROLES,
+    MINISTRY_ROLES,
     Comparator,
     HistoryRecord,
     Institution,
@@ -51,6 +53,10 @@ USERS = [
     ("skm-departement", "Sofie Kjær", Membership.Role.REVIEWER, "SKM"),
     ("ism-departement", "Ibrahim Said", Membership.Role.REVIEWER, "ISM"),
     ("ekm-departement", "Eva Krogh", Membership.Role.REVIEWER, "EKM"),
+    # Drafts next year's plan with the department.
+    ("adst-planlaegger", "Lars Holm", Membership.Role.PLANNER, "ADST"),
+    # Invites and manages the people of the ministry's department and institutions.
+    ("skm-administrator", "Karen Vestergaard", Membership.Role.ADMIN, "SKM"),
 ]
 
 # A made-up ministry beside the reference plans, so the dashboards have institutions to
@@ -160,11 +166,11 @@ def _load_users(password, *, replace_known=False):
             user.set_password(password)
             user.save()
             given.add(username)
-        if role == Membership.Role.REPORTER:
+        if role in INSTITUTION_ROLES:
             institution = Institution.objects.filter(short_name=scope).first()
             if institution:
                 Membership.objects.get_or_create(user=user, role=role, institution=institution)
-        elif role == Membership.Role.REVIEWER:
+        elif role in MINISTRY_ROLES:
             ministry = Ministry.objects.filter(short_name=scope).first()
             if ministry:
                 Membership.objects.get_or_create(user=user, role=role, ministry=ministry)
