@@ -69,6 +69,7 @@ def deliver_invitations() -> Delivery:
     """Send every invitation not yet sent, oldest first, each marked sent as it goes out."""
     pending = list(
         Invitation.objects.filter(sent_at=None, accepted_at=None, attempts__lt=MAX_ATTEMPTS)
+        .filter(user__is_active=True)
         .exclude(user__email="")
         .order_by("created_at", "id")
         .values_list("pk", flat=True)
