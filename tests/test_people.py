@@ -547,3 +547,52 @@ def test_the_list_does_not_grow_with_the_number_of_people(
     small = queries_for_list(client, django_assert_max_num_queries, institution.ministry, 3, 10, 0)
     large = queries_for_list(client, django_assert_max_num_queries, institution.ministry, 27, 10, 3)
     assert large == small, (small, large)
+
+
+def test_a_superuser_chooses_among_every_ministry(client, admin_user_, ministry):
+    Ministry.objects.create(name="Andetministeriet", short_name="AM")
+    client.force_login(admin_user_)
+    page = client.get(reverse("people:index")).content.decode()
+    assert list_url("TM") in page and list_url("AM") in page
+
+
+def test_the_index_refuses_a_member_and_hides_from_a_stranger(client, alice, db):
+    client.force_login(alice)
+    assert client.get(reverse("people:index")).status_code == 403
+    client.force_login(User.objects.create_user("stranger", password="pw-stranger-123"))
+    assert client.get(reverse("people:index")).status_code == 404
+
+
+def test_a_reviewer_is_invited_to_the_department(
+    client, mona, institution, immediate, django_capture_on_commit_callbacks
+):
+    client.force_login(mona)
+    invite(
+        client, institution, django_capture_on_commit_callbacks,
+        role=Membership.Role.REVIEWER, place="department",
+    )  # fmt: skip
+    role = Membership.objects.get(user__email="nina@ts.example")
+    assert (role.role, role.ministry, role.institution) == ("reviewer", institution.ministry, None)
+
+
+def test_the_list_shows_where_each_invitation_stands(
+    client, mona, institution, immediate, django_capture_on_commit_callbacks
+):
+    client.force_login(mona)
+    invite(client, institution, django_capture_on_commit_callbacks)
+    assert "gyldig til" in client.get(list_url()).content.decode()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        client.force_login(mona)  # the session ran out meanwhile
+        assert "Udløbet" in client.get(list_url()).content.decode()
+
+
+def test_a_person_whose_roles_are_all_taken_stays_on_the_list(
+    client, mona, institution, immediate, django_capture_on_commit_callbacks
+):
+    client.force_login(mona)
+    invite(client, institution, django_capture_on_commit_callbacks)
+    nina = User.objects.get(email="nina@ts.example")
+    client.post(person_url(nina, "people:remove_role", membership_id=nina.memberships.get().pk))
+    assert not nina.memberships.exists()
+    page = client.get(list_url()).content.decode()
+    assert person_url(nina) in page and "Ingen roller" in page
