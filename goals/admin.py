@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.forms.formsets import DELETION_FIELD_NAME
@@ -14,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from goals.accounts import check_email_free
 from goals.limits import PLAN_FILE_BYTES
 from goals.memberships import membership_errors
 from goals.models import (
@@ -454,9 +456,17 @@ USERS_ARE_KEPT = _(
 )
 
 
+class UserChangeForm(auth_forms.UserChangeForm):
+    """Django's user form; an address another account has is refused on its field."""
+
+    def clean_email(self):
+        return check_email_free(self.cleaned_data.get("email"), user=self.instance)
+
+
 class UserAdmin(auth_admin.UserAdmin):
     """Django's user admin without delete: a user who leaves is deactivated."""
 
+    form = UserChangeForm
     actions = [deactivate_users]
     inlines = [MembershipInline]
 

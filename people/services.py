@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goals.memberships import membership_errors
-from goals.models import Membership, Ministry, Role, UserPreference
+from goals.models import INSTITUTION_ROLES, Membership, Ministry, Role, UserPreference
 from people.invitations import queue_sending
 from people.models import Invitation
 from people.selectors import held_in
@@ -119,7 +119,7 @@ def invite(
                 raise PeopleError(refusal, field="email")
             user.is_active = True
             user.save(update_fields=["is_active"])
-        place_ministry = ministry if role not in (Role.REPORTER, Role.PLANNER) else None
+        place_ministry = None if role in INSTITUTION_ROLES else ministry
         _add_membership(user=user, role=role, institution=institution, ministry=place_ministry)
         invitation = None
         if created or not user.has_usable_password():
@@ -164,7 +164,7 @@ def accept_invitation(*, invitation: Invitation, password: str) -> None:
 def add_role(*, ministry: Ministry, user, role: str, institution=None) -> Membership:
     with transaction.atomic():
         _lock(ministry)
-        place_ministry = ministry if role not in (Role.REPORTER, Role.PLANNER) else None
+        place_ministry = None if role in INSTITUTION_ROLES else ministry
         return _add_membership(
             user=user, role=role, institution=institution, ministry=place_ministry
         )

@@ -391,6 +391,26 @@ def test_the_users_admin_page_has_the_memberships_inline_with_the_same_messages(
     assert alice.memberships.count() == 1
 
 
+def test_the_admins_user_form_refuses_an_address_another_user_has(client, admin_user_, alice, bob):
+    bob.email = "Bob@AS.example"
+    bob.save()
+    client.force_login(admin_user_)
+    url = reverse("admin:auth_user_change", args=[alice.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        "username": "alice", "email": "bob@as.example", "is_active": "on",
+        "date_joined_0": "2024-01-01", "date_joined_1": "10:00:00",
+        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    assert "email" in form.fields
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "bruges allerede af en anden bruger" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.email == ""
+
+
 # Roles and deactivating -------------------------------------------------------------------
 
 

@@ -12,9 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.i18n import set_language as django_set_language
 
+from goals.accounts import check_email_free
 from goals.models import UserPreference
 from goals.notifications import language_of
 
@@ -38,18 +38,7 @@ class ProfileForm(forms.ModelForm):
         fields = ["first_name", "last_name", "email"]
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        taken = (
-            get_user_model()
-            .objects.filter(email__iexact=email)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        )
-        if email and taken:
-            raise forms.ValidationError(
-                gettext_lazy("Adressen bruges allerede af en anden bruger i mrplan.")
-            )
-        return email
+        return check_email_free(self.cleaned_data["email"], user=self.instance)
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
