@@ -15,6 +15,7 @@ from goals.models import HistoryRecord, Institution, Membership, Ministry, UserP
 from people.invitations import deliver_invitations
 from people.models import Invitation
 from tests.conftest import member
+from tests.test_races import at_once, on_postgresql, poster
 
 User = get_user_model()
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -616,3 +617,18 @@ def test_a_person_whose_roles_are_all_taken_stays_on_the_list(
     assert not nina.memberships.exists()
     page = client.get(list_url()).content.decode()
     assert person_url(nina) in page and "Ingen roller" in page
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_one_address_invited_four_times_at_once_makes_one_account(mona, institution, settings):
+    settings.TASKS = IMMEDIATE
+    url = reverse("people:invite", kwargs={"ministry": "TM"})
+    results = at_once([poster(mona, url, invite_data(institution)) for _n in range(4)])
+    codes = [code for code, _html in results]
+    assert codes.count(302) == 1, codes
+    assert all(
+        code == 200 and "har allerede den rolle" in html for code, html in results if code != 302
+    ), codes
+    assert User.objects.filter(email__iexact="nina@ts.example").count() == 1
+    assert Membership.objects.filter(user__email="nina@ts.example").count() == 1
