@@ -632,3 +632,21 @@ def test_one_address_invited_four_times_at_once_makes_one_account(mona, institut
     ), codes
     assert User.objects.filter(email__iexact="nina@ts.example").count() == 1
     assert Membership.objects.filter(user__email="nina@ts.example").count() == 1
+
+
+def test_the_daily_run_sends_an_invitation_a_failed_send_left(mona, institution, monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    from people import services
+
+    services.invite(
+        ministry=institution.ministry, by=mona, email="nina@ts.example", role="reporter",
+        institution=institution,
+    )  # fmt: skip
+    assert mail.outbox == []  # the queue's run did not happen (no commit in the test)
+    out = io.StringIO()
+    call_command("send_reminders", stdout=out, stderr=io.StringIO())
+    assert "Sendt: 1 invitationer." in out.getvalue()
+    assert [m.to for m in mail.outbox] == [["nina@ts.example"]]
