@@ -36,10 +36,32 @@ SITE_URL      the address users reach mrplan at, for the links in e-mails
 REMINDER_DAYS days before a quarter's deadline that reporters are reminded, comma-separated
               (default 7,1); `manage.py send_reminders`, run daily, sends them
 INVITATION_DAYS       days the link of an invitation to set a password works (default 7)
+
+Single sign-on through OpenID Connect (docs/sign-on.md); off unless OIDC_RP_CLIENT_ID is set:
+OIDC_RP_CLIENT_ID     mrplan's client id at the identity provider; setting it turns sign-on on
+OIDC_RP_CLIENT_SECRET its client secret
+OIDC_OP_AUTHORIZATION_ENDPOINT  the provider's authorization endpoint (required with sign-on)
+OIDC_OP_TOKEN_ENDPOINT          its token endpoint (required)
+OIDC_OP_USER_ENDPOINT           its user info endpoint (required)
+OIDC_OP_JWKS_ENDPOINT           its signing keys (required for RS256/ES256)
+OIDC_OP_LOGOUT_ENDPOINT         its end-session endpoint: log-out there too (default: only here)
+OIDC_OP_ISSUER        the issuer an ID token must name (default: not checked)
+OIDC_RP_SIGN_ALGO     the ID token's signing algorithm (default RS256)
+OIDC_RP_SCOPES        the scopes asked for (default "openid email")
+OIDC_USE_PKCE         "0" when the provider does not support PKCE (default on)
+OIDC_TIMEOUT          seconds to wait for the provider's token, keys and user info (default 10)
+OIDC_PROVIDER_NAME    the provider's name on the log-in button, "Log ind med <name>"
+OIDC_EMAIL_CLAIM      the claim holding the user's e-mail (default email)
+OIDC_EMAIL_VERIFIED_CLAIM  the claim saying the e-mail is verified (default email_verified);
+              empty: every e-mail the provider sends is trusted
+PASSWORD_LOGIN        "0" turns log-in with a password off (needs sign-on; default on)
+PASSWORD_LOGIN_SUPERUSERS  "1" lets superusers still log in with a password at /admin/ while
+              PASSWORD_LOGIN is off: the way in when the provider fails (default off)
 """
 
 import datetime
 import os
+import urllib.parse
 from pathlib import Path
 
 import dj_database_url
@@ -131,6 +153,7 @@ TEMPLATES = [
                 "reporting.context_processors.dashboards",
                 "goals.context_processors.todo",
                 "people.context_processors.people",
+                "mrplan.oidc.sign_on",
             ],
         },
     },
@@ -204,6 +227,61 @@ AXES_RESET_ON_SUCCESS = True
 # address counts, since a client could otherwise pick a new address for every attempt.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "mrplan.middleware.client_address"
+# A sign-on through the identity provider is not a password guess: it is never counted as a
+# failed log-in, nor refused because the user name was locked out (mrplan.oidc).
+AXES_WHITELIST_CALLABLE = "mrplan.oidc.is_sign_on"
+
+# Single sign-on through OpenID Connect (mozilla-django-oidc; docs/sign-on.md). Off unless a
+# client id is set; the URLs are always there and answer 404 while it is off.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT") or None
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", default=True)
+# The library waits for ever by default; a provider that does not answer must not hold a worker.
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "")
+OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "email")
+OIDC_EMAIL_VERIFIED_CLAIM = os.environ.get("OIDC_EMAIL_VERIFIED_CLAIM", "email_verified")
+# A sign-on only finds an invited account; it never makes one.
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "sign_on_callback"
+# The ID token is kept only to name the session when logging out at the provider.
+OIDC_STORE_ID_TOKEN = bool(OIDC_OP_LOGOUT_ENDPOINT)
+PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", default=True)
+PASSWORD_LOGIN_SUPERUSERS = env_bool("PASSWORD_LOGIN_SUPERUSERS")
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if OIDC_RP_SIGN_ALGO[:2] in {"RS", "ES"} and not OIDC_OP_JWKS_ENDPOINT:
+        _missing.append("OIDC_OP_JWKS_ENDPOINT")
+    if _missing:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID is set, so sign-on needs {', '.join(_missing)} (docs/sign-on.md)."
+        )
+    AUTHENTICATION_BACKENDS.append("mrplan.oidc.SignOnBackend")
+if not PASSWORD_LOGIN:
+    if not OIDC_ENABLED:
+        raise ImproperlyConfigured(
+            "PASSWORD_LOGIN=0 leaves no way to log in without sign-on: set OIDC_RP_CLIENT_ID "
+            "(docs/sign-on.md)."
+        )
+    AUTHENTICATION_BACKENDS.remove("django.contrib.auth.backends.ModelBackend")
+    AUTHENTICATION_BACKENDS.insert(1, "mrplan.oidc.PasswordOffBackend")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -322,3 +400,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if OIDC_ENABLED and OIDC_OP_LOGOUT_ENDPOINT:
+    # Log-out is a form; the browser follows its redirect to the provider only if allowed.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(OIDC_OP_LOGOUT_ENDPOINT))
+    )

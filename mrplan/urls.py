@@ -3,10 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from goals.views import account
-from mrplan.forms import LoginForm
+from mrplan import oidc
+from mrplan.forms import AdminLoginForm, LoginForm
 from mrplan.health import health
 
 handler500 = "mrplan.views.server_error"
+# While PASSWORD_LOGIN is off the admin refuses passwords too (docs/sign-on.md).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", include("goals.urls")),
@@ -18,7 +21,10 @@ urlpatterns = [
         name="login",
     ),
     path("konto/", account.account, name="account"),
-    path("konto/log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (mrplan/oidc.py): 404 unless OIDC_RP_CLIENT_ID is set.
+    path("konto/log-ind/sso/", oidc.start, name="sign_on_start"),
+    path("konto/log-ind/sso/svar/", oidc.callback, name="sign_on_callback"),
+    path("konto/log-ud/", oidc.LogoutView.as_view(), name="logout"),
     path(
         "konto/adgangskode/",
         auth_views.PasswordChangeView.as_view(),

@@ -77,6 +77,9 @@ RULES = {
     "reporting:plan_document_pdf": (lambda o: PLAN, PLAN_VIEW, None),
     "login": (lambda o: {}, [200] * 6, None),
     "logout": (lambda o: {}, POST_ONLY, [302] * 6),
+    # Single sign-on is off in the tests' settings: not there for anyone (tests/test_oidc.py).
+    "sign_on_start": (lambda o: {}, [404] * 6, None),
+    "sign_on_callback": (lambda o: {}, [404] * 6, None),
     # A POST without the form's fields: the page with what is missing (200).
     "account": (lambda o: {}, [302, 200, 200, 200, 200, 200], [302, 200, 200, 200, 200, 200]),
     "password_change": (lambda o: {}, [302, 200, 200, 200, 200, 200], None),

@@ -11,6 +11,8 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 
 from goals.models import (
+    Amendment,
+    AmendmentChange,
     Goal,
     GoalVerdict,
     GroupGoal,
@@ -21,6 +23,8 @@ from goals.models import (
     MinistryBeacon,
     Notice,
     Plan,
+    PlanComment,
+    PlanEvent,
     QuarterReport,
     QuarterTarget,
     Requirement,
@@ -80,6 +84,33 @@ CASES = [
     )),
     ("plan_status_tolerance_percent", lambda w: make_plan(w.institution, status_tolerance=-1)),
     ("plan_scoring_method_valid", lambda w: make_plan(w.institution, scoring_method="guess")),
+    ("plan_state_valid", lambda w: make_plan(w.institution, state="signed")),
+    ("plan_comment_not_blank", lambda w: PlanComment.objects.create(
+        plan=w.plan, author=w.user, text=""
+    )),
+    ("plan_event_kind_valid", lambda w: PlanEvent.objects.create(
+        plan=w.plan, actor=w.user, kind="shredded"
+    )),
+    ("amendment_number_unique", lambda w: [
+        Amendment.objects.create(plan=w.plan, number=1, reason="A", made_by=w.user,
+                                 state="approved"),
+        Amendment.objects.create(plan=w.plan, number=1, reason="B", made_by=w.user,
+                                 state="approved"),
+    ]),
+    ("amendment_one_open", lambda w: [
+        Amendment.objects.create(plan=w.plan, number=1, reason="A", made_by=w.user),
+        Amendment.objects.create(plan=w.plan, number=2, reason="B", made_by=w.user),
+    ]),
+    ("amendment_reason_required", lambda w: Amendment.objects.create(
+        plan=w.plan, number=1, reason="", made_by=w.user
+    )),
+    ("amendment_state_valid", lambda w: Amendment.objects.create(
+        plan=w.plan, number=1, reason="A", made_by=w.user, state="forgotten"
+    )),
+    ("amendment_change_part_valid", lambda w: AmendmentChange.objects.create(
+        amendment=Amendment.objects.create(plan=w.plan, number=1, reason="A", made_by=w.user),
+        part="coffee", name="X", changed_by=w.user,
+    )),
     ("section_title_unique", lambda w: Section.objects.create(plan=w.plan, title="Pejlemærke 1")),
     ("section_number_unique", lambda w: Section.objects.create(
         plan=w.plan, title="Andet", number="1"
@@ -194,6 +225,15 @@ CASES = [
     )),
     ("membership_role_scope", lambda w: Membership.objects.create(
         user=w.user, role="reporter", institution=w.institution, ministry=w.ministry
+    )),
+    ("membership_role_scope", lambda w: Membership.objects.create(
+        user=w.user, role="planner", ministry=w.ministry
+    )),
+    ("membership_role_scope", lambda w: Membership.objects.create(
+        user=w.user, role="ministry_admin", institution=w.institution
+    )),
+    ("membership_role_scope", lambda w: Membership.objects.create(
+        user=w.user, role="owner", institution=w.institution
     )),
     ("membership_unique_institution_role", lambda w: [
         Membership.objects.create(user=w.user, role="reporter", institution=w.institution),

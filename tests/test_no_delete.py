@@ -394,3 +394,23 @@ def test_the_inline_finds_its_reported_rows_in_one_query(rf, admin_user_, plan, 
         return len(queries)
 
     assert queries_for_rows(2) == queries_for_rows(10) == 2
+
+
+def test_no_path_deletes_an_amendment_or_its_record(plan, goal):
+    """An amendment is what the annual report discloses: its plan, its changes and the
+    amendment itself cannot be deleted."""
+    from django.contrib.auth import get_user_model
+
+    from goals.models import Amendment, AmendmentChange, PlanEvent
+
+    user = get_user_model().objects.create_user("amender")
+    amendment = Amendment.objects.create(plan=plan, number=1, reason="Ny lov", made_by=user)
+    AmendmentChange.objects.create(
+        amendment=amendment, part="goal", object_id=goal.pk, name="Mål 1.1", field="title",
+        before="Et mål", after="Et bedre mål", changed_by=user,
+    )  # fmt: skip
+    PlanEvent.objects.create(plan=plan, kind="agreed", actor=user)
+    for delete in [plan.delete, amendment.delete, Amendment.objects.all().delete, user.delete]:
+        with pytest.raises(ProtectedError):
+            delete()
+    assert AmendmentChange.objects.filter(amendment=amendment).count() == 1
