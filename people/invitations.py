@@ -139,6 +139,7 @@ def compose(invitation: Invitation, *, connection=None) -> mail.EmailMessage:
             "username": user.username,
             "link": invitation_link(invitation),
             "expires": timezone.localtime(invitation.expires_at),
+            "password_login": settings.PASSWORD_LOGIN,
         }
         subject = _("Du er inviteret til mrplan (%(ministry)s)") % {"ministry": ministry.name}
         body = render_to_string("emails/invitation.txt", context).strip() + "\n"

@@ -257,6 +257,13 @@ def accept(request, invitation_id, token):
         return _link_problem(request, invitation, state)
     if not invitation.user.is_active:
         return _link_problem(request, invitation, "inactive")
+    if not settings.PASSWORD_LOGIN:
+        # Only sign-on lets anyone in: the account is ready, the page points there.
+        return render(
+            request,
+            "people/accept.html",
+            {"invitation": invitation, "form": None, "inviter": inviter_name(invitation)},
+        )
     form = SetPasswordForm(invitation.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -101,3 +101,12 @@ def test_the_pages_come_in_the_apps_look(client, db):
         html = client.get(reverse(name)).content.decode()
         assert "css/mrplan.css" in html, name
         assert "Django-administration" not in html and "Django administration" not in html
+
+
+def test_with_password_log_in_off_there_is_no_reset(client, with_address, settings):
+    settings.PASSWORD_LOGIN = False
+    assert "Glemt adgangskode?" not in client.get(reverse("login")).content.decode()
+    for name in ("password_reset", "password_reset_done", "password_reset_complete"):
+        assert client.get(reverse(name)).status_code == 404, name
+    assert ask(client, "alice@ts.example").status_code == 404
+    assert mail.outbox == []

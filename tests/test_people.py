@@ -650,3 +650,19 @@ def test_the_daily_run_sends_an_invitation_a_failed_send_left(mona, institution,
     call_command("send_reminders", stdout=out, stderr=io.StringIO())
     assert "Sendt: 1 invitationer." in out.getvalue()
     assert [m.to for m in mail.outbox] == [["nina@ts.example"]]
+
+
+def test_with_password_log_in_off_the_invitation_sets_no_password(
+    client, mona, institution, immediate, django_capture_on_commit_callbacks, settings
+):
+    client.force_login(mona)
+    invite(client, institution, django_capture_on_commit_callbacks)
+    link = link_in(mail.outbox[0])
+    client.logout()
+    settings.PASSWORD_LOGIN = False
+    page = client.get(link).content.decode()
+    assert "Din konto er klar" in page and "new_password1" not in page
+    client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    nina = User.objects.get(email="nina@ts.example")
+    assert not nina.has_usable_password()
+    assert "_auth_user_id" not in client.session

@@ -2,6 +2,8 @@
 user picks anywhere is kept as their preference, so e-mails come in it too; and the e-mail of
 "Glemt adgangskode?" in that language."""
 
+from functools import wraps
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +11,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -53,6 +56,19 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         }
         with translation.override(language_of(context["user"])):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
+def password_login_only(view):
+    """A page for choosing a password (the reset by e-mail): not found while PASSWORD_LOGIN is
+    off, since a password would not let anyone in (docs/sign-on.md)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.PASSWORD_LOGIN:
+            raise Http404("password log-in is off")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _preference(user):
