@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.forms.formsets import DELETION_FIELD_NAME
@@ -14,7 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from goals.accounts import check_email_free
 from goals.limits import PLAN_FILE_BYTES
+from goals.memberships import membership_errors
 from goals.models import (
     Goal,
     GoalVerdict,
@@ -394,8 +397,37 @@ class HistoryRecordAdmin(ReadOnlyAdmin):
         return record.changed_by_display or "–"
 
 
+class MembershipForm(forms.ModelForm):
+    """A membership, refused with a message on its field (not the constraint's name) when the
+    role does not belong where it is given, or the user already holds it there."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "institution", "ministry"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, message in membership_errors(
+            # In the user's inline, the user being edited (unsaved on the add page).
+            user=cleaned.get("user"),
+            role=cleaned.get("role"),
+            institution=cleaned.get("institution"),
+            ministry=cleaned.get("ministry"),
+            exclude_pk=self.instance.pk,
+        ).items():
+            self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    form = MembershipForm
+    extra = 0
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipForm
     list_display = ["user", "role", "institution", "ministry"]
     list_filter = ["role", "ministry", "institution"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
@@ -424,10 +456,19 @@ USERS_ARE_KEPT = _(
 )
 
 
+class UserChangeForm(auth_forms.UserChangeForm):
+    """Django's user form; an address another account has is refused on its field."""
+
+    def clean_email(self):
+        return check_email_free(self.cleaned_data.get("email"), user=self.instance)
+
+
 class UserAdmin(auth_admin.UserAdmin):
     """Django's user admin without delete: a user who leaves is deactivated."""
 
+    form = UserChangeForm
     actions = [deactivate_users]
+    inlines = [MembershipInline]
 
     def has_delete_permission(self, request, obj=None):
         return False

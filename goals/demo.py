@@ -23,6 +23,7 @@ from goals.figures import is_running_total, propose, quarter_target, takes_numbe
 from goals.generate import InstitutionName, generate_ministry, goal_entry
 from goals.models import (
     INSTITUTION_ROLES,
+    MINISTRY_ROLES,
     Comparator,
     HistoryRecord,
     Institution,
@@ -55,6 +56,10 @@ USERS = [
     ("skm-departement", "Sofie Kjær", Membership.Role.REVIEWER, "SKM"),
     ("ism-departement", "Ibrahim Said", Membership.Role.REVIEWER, "ISM"),
     ("ekm-departement", "Eva Krogh", Membership.Role.REVIEWER, "EKM"),
+    # Drafts next year's plan with the department.
+    ("adst-planlaegger", "Lars Holm", Membership.Role.PLANNER, "ADST"),
+    # Invites and manages the people of the ministry's department and institutions.
+    ("skm-administrator", "Karen Vestergaard", Membership.Role.ADMIN, "SKM"),
 ]
 
 # A made-up ministry beside the reference plans, so the dashboards have institutions to
@@ -174,7 +179,7 @@ def _load_users(password, *, replace_known=False):
             institution = Institution.objects.filter(short_name=scope).first()
             if institution:
                 Membership.objects.get_or_create(user=user, role=role, institution=institution)
-        elif role == Membership.Role.REVIEWER:
+        elif role in MINISTRY_ROLES:
             ministry = Ministry.objects.filter(short_name=scope).first()
             if ministry:
                 Membership.objects.get_or_create(user=user, role=role, ministry=ministry)

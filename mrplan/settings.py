@@ -35,6 +35,7 @@ SITE_URL      the address users reach mrplan at, for the links in e-mails
               (default http://127.0.0.1:8000)
 REMINDER_DAYS days before a quarter's deadline that reporters are reminded, comma-separated
               (default 7,1); `manage.py send_reminders`, run daily, sends them
+INVITATION_DAYS       days the link of an invitation to set a password works (default 7)
 
 Single sign-on through OpenID Connect (docs/sign-on.md); off unless OIDC_RP_CLIENT_ID is set:
 OIDC_RP_CLIENT_ID     mrplan's client id at the identity provider; setting it turns sign-on on
@@ -113,6 +114,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "goals",
     "reporting",
+    "people",
 ]
 
 # Reports over many institutions are made by a worker process: `manage.py db_worker`.
@@ -150,6 +152,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "reporting.context_processors.dashboards",
                 "goals.context_processors.todo",
+                "people.context_processors.people",
                 "mrplan.oidc.sign_on",
             ],
         },
@@ -350,6 +353,9 @@ try:
     )
 except ValueError as error:
     raise ImproperlyConfigured("REMINDER_DAYS: whole numbers of days, e.g. 7,1") from error
+
+# An invitation's link (people/) works this many days; the administrator can send a new one.
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -14,6 +14,7 @@ admin.site.login_form = AdminLoginForm
 urlpatterns = [
     path("", include("goals.urls")),
     path("", include("reporting.urls")),
+    path("", include("people.urls")),
     path(
         "konto/log-ind/",
         account.LoginView.as_view(authentication_form=LoginForm),
@@ -33,6 +34,34 @@ urlpatterns = [
         "konto/adgangskode/skiftet/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    # "Glemt adgangskode?": Django's password reset by e-mail, in the recipient's language;
+    # 404 while PASSWORD_LOGIN is off.
+    path(
+        "konto/adgangskode/nulstil/",
+        account.password_login_only(
+            auth_views.PasswordResetView.as_view(
+                form_class=account.PasswordResetForm,
+                email_template_name="emails/password_reset.txt",
+                subject_template_name="emails/password_reset_subject.txt",
+            )
+        ),
+        name="password_reset",
+    ),
+    path(
+        "konto/adgangskode/nulstil/sendt/",
+        account.password_login_only(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "konto/adgangskode/nulstil/<uidb64>/<token>/",
+        account.password_login_only(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "konto/adgangskode/nulstil/faerdig/",
+        account.password_login_only(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
     ),
     path("i18n/setlang/", account.set_language, name="set_language"),
     path("helse/", health, name="health"),

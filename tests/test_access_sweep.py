@@ -10,7 +10,7 @@ rule: only staff get past its log-in.
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
-from goals.models import QuarterReport, ReportState
+from goals.models import Membership, QuarterReport, ReportState
 from reporting.models import ReportJob
 
 PEOPLE = ["anonymous", "alice", "bob", "carol", "dave", "admin_user_"]
@@ -24,6 +24,22 @@ PLAN_VIEW = [302, 200, 404, 200, 404, 200]
 PLAN_REVIEW = [302, 403, 404, 200, 404, 200]
 MINISTRY = [302, 403, 403, 200, 404, 200]
 POST_ONLY = [405] * 6
+PEOPLE_ADMIN = [302, 403, 403, 403, 404, 200]
+PEOPLE_ACT = [302, 403, 403, 403, 404, 302]
+
+
+def person_of(objects, **extra):
+    """The people pages' URL of alice, the sweep's reporter (of nobody, 0, where a test has
+    no alice: a 404 for those who may open the pages)."""
+    role = Membership.objects.filter(user__username="alice").first()
+    return {"ministry": "TM", "user_id": role.user_id if role else 0, **extra}
+
+
+def alice_role(objects):
+    role = Membership.objects.filter(user__username="alice").first()
+    return person_of(objects, membership_id=role.pk if role else 0)
+
+
 RULES = {
     "goals:home": (lambda o: {}, [200] * 6, None),
     "reporting:plan_detail": (lambda o: PLAN, PLAN_VIEW, None),
@@ -93,6 +109,24 @@ RULES = {
     "password_change_done": (lambda o: {}, [302, 200, 200, 200, 200, 200], None),
     "set_language": (lambda o: {}, [302] * 6, None),
     "health": (lambda o: {}, [200] * 6, POST_ONLY),
+    # The people pages: the ministry's administrators (none among the sweep's people but the
+    # superuser); a member of the ministry gets 403, dave of another ministry 404.
+    "people:index": (lambda o: {}, [302, 403, 403, 403, 403, 200], None),
+    "people:list": (lambda o: {"ministry": "TM"}, PEOPLE_ADMIN, None),
+    # A POST without the form's fields: the page with what is missing (200).
+    "people:invite": (lambda o: {"ministry": "TM"}, PEOPLE_ADMIN, PEOPLE_ADMIN),
+    "people:person": (lambda o: person_of(o), PEOPLE_ADMIN, None),
+    "people:add_role": (lambda o: person_of(o), POST_ONLY, PEOPLE_ADMIN),
+    "people:remove_role": (alice_role, POST_ONLY, PEOPLE_ACT),
+    "people:deactivate": (lambda o: person_of(o), POST_ONLY, PEOPLE_ACT),
+    "people:reactivate": (lambda o: person_of(o), POST_ONLY, PEOPLE_ACT),
+    "people:resend": (lambda o: person_of(o), POST_ONLY, PEOPLE_ACT),
+    # Anyone with the link; a wrong token is told so (200).
+    "people:accept": (lambda o: {"invitation_id": 1, "token": "x"}, [200] * 6, [200] * 6),
+    "password_reset": (lambda o: {}, [200] * 6, [200] * 6),
+    "password_reset_done": (lambda o: {}, [200] * 6, None),
+    "password_reset_confirm": (lambda o: {"uidb64": "MQ", "token": "x-y"}, [200] * 6, None),
+    "password_reset_complete": (lambda o: {}, [200] * 6, None),
 }  # fmt: skip
 
 

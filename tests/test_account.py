@@ -106,3 +106,58 @@ def test_logging_in_on_a_new_browser_brings_back_the_chosen_language(client, ali
 def test_logging_in_without_a_preference_leaves_the_language_alone(client, alice):
     client.post(reverse("login"), {"username": "alice", "password": "pw-alice-123"})
     assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
+
+
+def profile(first="Alice", last="Andersen", email="alice@ts.example"):
+    return {"form": "profile", "first_name": first, "last_name": last, "email": email}
+
+
+def test_a_user_changes_their_name_and_address_and_keeps_their_preferences(client, alice):
+    UserPreference.objects.create(user=alice, language="en", reminders=False)
+    client.force_login(alice)
+    response = client.post(reverse("account"), profile())
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert (alice.first_name, alice.last_name, alice.email) == (
+        "Alice",
+        "Andersen",
+        "alice@ts.example",
+    )
+    preference = UserPreference.objects.get(user=alice)
+    assert (preference.language, preference.reminders) == ("en", False)
+
+
+def test_saving_the_preferences_keeps_the_name(client, alice):
+    alice.first_name, alice.email = "Alice", "alice@ts.example"
+    alice.save()
+    client.force_login(alice)
+    client.post(reverse("account"), {"language": "da", "reminders": ""})
+    alice.refresh_from_db()
+    assert (alice.first_name, alice.email) == ("Alice", "alice@ts.example")
+
+
+def test_an_address_another_user_has_is_refused_on_its_field(client, alice, bob):
+    bob.email = "Bob@AS.example"
+    bob.save()
+    alice.first_name = "Alice"
+    alice.save()
+    client.force_login(alice)
+    response = client.post(reverse("account"), profile(first="Alicia", email="bob@as.example"))
+    assert response.status_code == 200
+    errors = response.context["profile"].errors
+    assert "bruges allerede af en anden bruger" in " ".join(errors["email"])
+    html = response.content.decode()
+    assert 'value="Alicia"' in html and 'value="bob@as.example"' in html  # the input is kept
+    alice.refresh_from_db()
+    assert (alice.first_name, alice.email) == ("Alice", "")
+
+
+def test_a_bad_address_is_refused_and_their_own_is_accepted_in_another_case(client, alice):
+    alice.email = "alice@ts.example"
+    alice.save()
+    client.force_login(alice)
+    bad = client.post(reverse("account"), profile(email="ikke en adresse"))
+    assert "email" in bad.context["profile"].errors
+    assert client.post(reverse("account"), profile(email="ALICE@ts.example")).status_code == 302
+    alice.refresh_from_db()
+    assert alice.email == "ALICE@ts.example"

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -43,6 +44,18 @@ class Command(BaseCommand):
             return
         result = deliver()
         self.stdout.write(f"Sendt: {len(result.sent)} e-mails.")
+        if apps.is_installed("people"):
+            # Invitations a failed send left (the people app builds on this one, so it is
+            # asked for by name rather than imported at the top).
+            from people.invitations import deliver_invitations
+
+            invitations = deliver_invitations()
+            self.stdout.write(f"Sendt: {len(invitations.sent)} invitationer.")
+            if invitations.failed:
+                self.stderr.write(
+                    f"Ikke sendt: {len(invitations.failed)} invitationer; de forsøges igen "
+                    "ved næste kørsel (se loggen)."
+                )
         if result.failed or result.left:
             self.stderr.write(
                 f"Ikke sendt: {len(result.failed) + result.left} e-mails; de forsøges igen "
