@@ -1,11 +1,15 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from goals.views import plans, quarters, year_end
+from goals.views import editor, plans, quarters, year_end
+
+register_converter(editor.LevelConverter, "editlevel")
 
 app_name = "goals"
 
 PLAN = "planer/<str:institution>/<int:year>/"
 QUARTER = "kvartal/<int:quarter>/"
+EDIT = "rediger/"
+EDIT_ROW = "rediger/<editlevel:level>/<int:pk>/"
 
 
 def quarter_url(plan_url, quarter):
@@ -44,4 +48,12 @@ urlpatterns = [
     ),
     path(f"{PLAN}maal/<int:goal_id>/historik/", plans.history, name="history"),
     path(f"{PLAN}aarsafslutning/", year_end.year_end_page, name="year_end"),
+    # The plan editor (goals/views/editor.py): the page, and each part's card and forms.
+    path(f"{PLAN}{EDIT}", editor.plan_edit, name="plan_edit"),
+    path(f"{PLAN}{EDIT}<editlevel:level>/ny/", editor.new, name="plan_edit_new"),
+    path(f"{PLAN}{EDIT}<editlevel:level>/orden/", editor.reorder, name="plan_edit_reorder"),
+    path(f"{PLAN}{EDIT_ROW}", editor.card, name="plan_edit_card"),
+    path(f"{PLAN}{EDIT_ROW}ret/", editor.edit, name="plan_edit_form"),
+    path(f"{PLAN}{EDIT_ROW}slet/", editor.delete, name="plan_edit_delete"),
+    path(f"{PLAN}{EDIT_ROW}flyt/", editor.move, name="plan_edit_move"),
 ]
