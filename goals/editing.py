@@ -477,9 +477,9 @@ def _check_one(checker, f, raw, context):
     obj = {f.name: raw}
     if f.kind in (TEXT, PROSE, REF):
         value = checker.text(obj, f.name, "", max_length=f.max_length, label_numbers=True)
-        if f.kind == REF and value:
-            found = context.options.get(f.key, {}).get(value)
-            if found is None:
+        if f.kind == REF:
+            found = context.options.get(f.key, {}).get(value) if value else None
+            if value and found is None:
                 checker.problem("", _REF_MISSING[f.key] % {"value": value})
             return found
         return value
