@@ -373,7 +373,7 @@ class EditorForm:
 
 def _options(level, f, plan, obj):
     if f.kind == editing.CHOICE:
-        choices = list(f.choices.choices)
+        choices = list(f.choices)
         if level == PART and f.key == "measure":
             choices = [c for c in choices if c[0] in PART_MEASURES]
         blank = [] if f.key in ("measure", "kind") and level != GOAL else [("", "–")]
@@ -557,7 +557,7 @@ def new(request, plan, level):
     parent = request.POST.get("parent") if request.method == "POST" else request.GET.get("parent")
     parent = parent or ""
     try:
-        blank = editing._new_row(level, plan, editing._parent(level, plan, parent))
+        blank = editing.new_row(level, plan, editing.parent_row(level, plan, parent))
     except editing.EditError:
         raise Http404 from None
     if request.method != "POST":
