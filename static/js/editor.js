@@ -82,10 +82,16 @@
 
   document.addEventListener("dragover", function (event) {
     if (!dragged) return;
+    // The row of the dragged one's own list that the pointer is over (a goal's requirement
+    // belongs to its goal's row).
     var item = event.target.closest && event.target.closest(".reorder-item");
-    if (!item || item === dragged || item.parentElement !== dragged.parentElement) return;
+    while (item && item.parentElement !== dragged.parentElement) {
+      item = item.parentElement.closest(".reorder-item");
+    }
+    if (!item || item === dragged) return;
     event.preventDefault();
-    var box = item.getBoundingClientRect();
+    // Above or below the row's own card (its requirements hang under it).
+    var box = (item.querySelector(".edit-card") || item).getBoundingClientRect();
     var after = event.clientY > box.top + box.height / 2;
     item.parentElement.insertBefore(dragged, after ? item.nextSibling : item);
   });
