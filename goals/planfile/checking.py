@@ -6,6 +6,7 @@ mapping sits, and puts each message there with the line its key is written on.
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
@@ -59,6 +60,20 @@ def _line(obj, key, where):
     return f"{where} ({at})" if where else at
 
 
+@dataclass
+class _Mapping:
+    """A mapping of the file read as a level of the schema, and where each of its sub-mappings
+    sits in the file (for the problems' places)."""
+
+    reading: schema.Reading
+    places: dict
+    reported: int = 0
+
+    @property
+    def typed(self):
+        return self.reading.typed
+
+
 class _Checker:
     """Walks a parsed plan file, collecting problems and building typed data."""
 
@@ -90,7 +105,8 @@ class _Checker:
 
     def level(self, name, raw, where, *, subs=None, context=None, or_empty=False):
         """Read a mapping of the file as the schema's level `name`, each problem put where the
-        file has it; the Reading, or None when `raw` is not a mapping (unless `or_empty`)."""
+        file has it; None when `raw` is not a mapping (unless `or_empty`: then as if empty).
+        `subs` names where a sub-mapping is ("plan.reporting"; "<where> > <key>" if not)."""
         level = schema.LEVELS[name]
         obj = self.fields(raw, where, level.known())
         if obj is None:
@@ -104,26 +120,26 @@ class _Checker:
             sub = self.fields(obj.get(prefix) or {}, sub_where, level.known(prefix)) or {}
             places[prefix] = (sub, sub_where)
             values.update({f"{prefix}.{key}": value for key, value in sub.items()})
-        reading = schema.read(level, values, context=context)
-        reading.places = places
-        reading.reported = 0
-        self.report(reading)
-        return reading
+        mapping = _Mapping(schema.read(level, values, context=context), places)
+        self.report(mapping)
+        return mapping
 
-    def finish(self, reading, **context):
-        schema.finish(reading, **context)
-        self.report(reading)
+    def finish(self, mapping, **context):
+        """Run the rules that need the level's children, once they are read."""
+        schema.finish(mapping.reading, **context)
+        self.report(mapping)
 
-    def report(self, reading):
-        """Turn the reading's new messages into problems, with the key's line where known."""
-        for message in reading.messages[reading.reported :]:
+    def report(self, mapping):
+        """The mapping's new messages as problems, with the key's line where it is known."""
+        messages = mapping.reading.messages
+        for message in messages[mapping.reported :]:
             prefix, _dot, name = message.key.rpartition(".")
-            obj, where = reading.places.get(prefix, reading.places[""])
+            obj, where = mapping.places.get(prefix, mapping.places[""])
             where += message.inside
             if message.at_line:
                 where = _line(obj, name, where)
             self.problem(where, message.text)
-        reading.reported = len(reading.messages)
+        mapping.reported = len(messages)
 
     def items(self, obj, key, where):
         value = obj.get(key)
@@ -235,10 +251,10 @@ class _Checker:
             "sibling_titles": titles,
             "sibling_numbers": numbers,
         }
-        reading = self.level("section", raw, where, context=context)
-        if reading is None:
+        mapping = self.level("section", raw, where, context=context)
+        if mapping is None:
             return None
-        section = {"where": where, "order": index, **reading.typed}
+        section = {"where": where, "order": index, **mapping.typed}
         section["goals"] = self.check_goals(raw, where, beacon_numbers, group_codes, plan)
         return section
 
@@ -266,10 +282,10 @@ class _Checker:
         return goals
 
     def check_goal(self, raw, where, context):
-        reading = self.level("goal", raw, where, context=context)
-        if reading is None:
+        mapping = self.level("goal", raw, where, context=context)
+        if mapping is None:
             return None
-        goal = {"where": where, **reading.typed}
+        goal = {"where": where, **mapping.typed}
         goal["requirements"] = []
         numbers = set()
         for index, item in enumerate(self.items(raw, "requirements", where), start=1):
@@ -288,15 +304,15 @@ class _Checker:
                 continue
             numbers.add(req["number"])
             goal["requirements"].append(req)
-        self.finish(reading, requirement_count=len(goal["requirements"]))
-        goal["required_count"] = reading.typed["required_count"]
+        self.finish(mapping, requirement_count=len(goal["requirements"]))
+        goal["required_count"] = mapping.typed["required_count"]
         return goal
 
     def check_requirement(self, raw, where, index, context):
-        reading = self.level("requirement", raw, where, context=context)
-        if reading is None:
+        mapping = self.level("requirement", raw, where, context=context)
+        if mapping is None:
             return None
-        req = {"order": index, **reading.typed}
+        req = {"order": index, **mapping.typed}
         req["series"] = []
         years = set()
         for i, item in enumerate(self.items(raw, "series", where), start=1):
