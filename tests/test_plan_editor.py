@@ -553,3 +553,126 @@ def test_a_plan_made_in_the_editor_exports_and_imports_field_for_field(
     Plan.objects.filter(pk=draft.pk).delete()
     imported = import_plan(read_plan_file(text.encode()))
     assert export_plan(imported) == exported
+
+
+# -- the shared table of mistakes: the same message on the same field as in a plan file --
+
+from tests.schema_cases import SCHEMA_CASES, values_of  # noqa: E402
+
+EDITOR_LEVEL = {
+    "plan": "plan", "signatory": "underskriver", "section": "afsnit", "goal": "maal",
+    "requirement": "krav", "part": "delkrav", "series": "serieaar", "quarter_target": "krav",
+}  # fmt: skip
+
+
+def _not_in_a_form(case):
+    """Why a case cannot be typed into the editor, or "": the editor has no box for it."""
+    if "parts" in case.values or "part_count" in case.context:
+        return "a requirement's parts are edited apart, each as a part"
+    if case.level == "plan" and case.key == "year":
+        return "a plan's year is its address; a new plan is made elsewhere"
+    if case.level == "plan" and case.key == "reporting.template":
+        return "a checkbox is ticked or not"
+    if case.level == "quarter_target" and case.key == "quarter":
+        return "the editor has a box for each of the four quarters"
+    if case.key == "series":
+        return "a series' years are added to the requirement once it is made"
+    return ""
+
+
+EDITOR_CASES = [case for case in SCHEMA_CASES if not _not_in_a_form(case)]
+
+
+def test_most_of_the_shared_cases_can_be_typed_into_the_editor():
+    assert len(EDITOR_CASES) >= len(SCHEMA_CASES) - 10
+    assert {case.level for case in EDITOR_CASES} == {case.level for case in SCHEMA_CASES}
+
+
+def _surroundings(case, plan):
+    """The rows the case's context speaks of; returns (URL, parent) to post the case to."""
+    context = case.context
+    level = EDITOR_LEVEL[case.level]
+    section = Section.objects.create(
+        plan=plan, title=context.get("parent", "Et afsnit"), number="9", order=1
+    )
+    goal = Goal.objects.create(
+        plan=plan, section=section, number="9", title="Et mål", order=1,
+        reporting_quarters=context.get("goal_quarters", "1234"),
+    )  # fmt: skip
+    if case.level == "plan":
+        return f"{BASE}plan/{plan.pk}/ret/", ""
+    if case.level == "section":
+        for title in context.get("sibling_titles", []):
+            Section.objects.create(plan=plan, title=title, order=2)
+        return f"{BASE}afsnit/ny/", ""
+    if case.level == "goal":
+        for number in context.get("sibling_numbers", []):
+            Goal.objects.create(plan=plan, section=section, number=number, title="Andet")
+        if "requirement_count" in context:
+            for n in range(context["requirement_count"]):
+                Requirement.objects.create(goal=goal, number=f"{n + 1})", text="Krav")
+            return f"{BASE}maal/{goal.pk}/ret/", goal
+        return f"{BASE}maal/ny/", str(section.pk)
+    if case.level in ("requirement", "quarter_target"):
+        for number in context.get("sibling_numbers", []):
+            Requirement.objects.create(goal=goal, number=number, text="Andet")
+        return f"{BASE}krav/ny/", str(goal.pk)
+    requirement = Requirement.objects.create(goal=goal, number="1)", text="Krav", measure=(
+        "parts" if case.level == "part" else "series"), unit="pct")  # fmt: skip
+    if case.level == "part":
+        for label in context.get("sibling_labels", []):
+            Requirement.objects.create(
+                goal=goal, part_of=requirement, label=label, text=label, measure="threshold",
+                comparator="at_least", target_value=1, unit="points",
+            )  # fmt: skip
+        return f"{BASE}{level}/ny/", str(requirement.pk)
+    for year in context.get("sibling_years", []):
+        SeriesPoint.objects.create(requirement=requirement, year=year)
+    return f"{BASE}{level}/ny/", str(requirement.pk)
+
+
+def _form_data(case, plan, parent):
+    values = values_of(case)
+    if case.level == "plan":
+        values = {**form_data("plan", plan), **values}
+        values.pop("year", None)
+    if isinstance(parent, Goal):
+        values = {**form_data("maal", parent), **values}
+    elif case.level == "goal":
+        values["section"] = parent
+    if case.level == "goal" and "reporting.quarters" not in values:
+        values["reporting.quarters"] = ["1", "2", "3", "4"]
+    if case.level == "quarter_target":
+        values = {
+            "text": "Kumulativt", "measure": "cumulative", "comparator": "at_least",
+            "unit": "hours", f"quarter_targets.{values['quarter']}": values["target"],
+        }  # fmt: skip
+    data = {}
+    for key, value in values.items():
+        data[key] = [str(v) for v in value] if isinstance(value, list) else value
+    if data.get("reporting.quarters") == []:
+        data.pop("reporting.quarters")
+    return data
+
+
+@pytest.mark.parametrize("case", EDITOR_CASES, ids=[case.id for case in EDITOR_CASES])
+def test_a_shared_case_gets_the_plan_files_message_on_its_field_in_the_editor(
+    client, planner, draft, case
+):
+    url, parent = _surroundings(case, draft)
+    data = _form_data(case, draft, parent)
+    if isinstance(parent, str) and parent:
+        data["parent"] = parent
+    response = client.post(url, data, **HTMX)
+    assert response.status_code == 200, response.content[:2000]
+    key = {"parts": "measure", "quarter_targets": "quarter_targets.1"}.get(case.key, case.key)
+    if case.level == "quarter_target":
+        key = "quarter_targets.1"
+    errors = errors_of(response)
+    assert any(case.message in message for message in errors.get(key, [])), errors
+    # The rest of what was typed is still there.
+    form = response.context["form"]
+    typed = {row.field.key: row.value for row in form.rows + form.quarter_rows}
+    for field_key, value in data.items():
+        if field_key in typed:
+            assert typed[field_key] == value, field_key

@@ -172,19 +172,6 @@ def _goal_rules(typed, values, context, add):
             )
 
 
-MEASURING_KEYS = ("comparator", "target", "unit", "unit_text", "figure", "decimals", "scale")
-
-
 def _requirement_rules(typed, values, context, add):
-    if typed.get("measure") == Measure.PARTS:
-        given = [key for key in MEASURING_KEYS if str(values.get(key, "")).strip()]
-        if any(str(values.get(key, "")).strip() for key in QUARTER_TARGET_KEYS):
-            given.append("quarter_targets")
-        if given:
-            add(
-                "measure",
-                _('et krav med "parts" måles i sine dele; flyt %(keys)s ned i hver del')
-                % {"keys": ", ".join(f'"{key}"' for key in given)},
-            )
-    elif context.parts:
+    if typed.get("measure") != Measure.PARTS and context.parts:
         add("measure", _("Kravet har delkrav; slet dem, før kravet måles på en anden måde."))
