@@ -676,3 +676,15 @@ def test_a_shared_case_gets_the_plan_files_message_on_its_field_in_the_editor(
     for field_key, value in data.items():
         if field_key in typed:
             assert typed[field_key] == value, field_key
+
+
+def test_a_requirement_says_what_it_lacks_until_it_has_its_parts_or_years(
+    client, planner, draft, goal
+):
+    parts = {"number": "1)", "text": "To dele", "measure": "parts"}
+    series = {"number": "2)", "text": "En serie", "measure": "series", "unit": "pct"}
+    assert new(client, "krav", parts, parent=goal.pk).status_code == 302
+    assert new(client, "krav", series, parent=goal.pk).status_code == 302
+    page = client.get(BASE).content.decode()
+    assert "Et krav med delkrav skal have mindst to delkrav." in page
+    assert "En flerårig serie skal have mindst ét serieår." in page

@@ -60,6 +60,7 @@ class Card:
     first: bool = True
     last: bool = True
     refused: str = ""  # why it cannot be deleted
+    warning: str = ""  # what the row still lacks to make a whole plan
 
     @property
     def id(self):
@@ -162,7 +163,16 @@ def _heading(level, obj):
     return str(obj)
 
 
-def card_for(level, obj, base, editable, *, first=True, last=True, refused=""):
+def _lacks(requirement, parts, points):
+    """What a requirement still lacks for the plan file to hold it, or ""."""
+    if requirement.measure == Measure.PARTS and len(parts) < 2:
+        return _("Et krav med delkrav skal have mindst to delkrav.")
+    if requirement.measure == Measure.SERIES and not points:
+        return _("En flerårig serie skal have mindst ét serieår.")
+    return ""
+
+
+def card_for(level, obj, base, editable, *, first=True, last=True, refused="", warning=""):
     shown = editing.reader_values(level, obj)
     labels = {f.key: f.label for f in LEVELS[level].fields}
     rows = [(labels[key], text) for key, text in shown.items() if text and key not in HEADING_KEYS]
@@ -177,7 +187,16 @@ def card_for(level, obj, base, editable, *, first=True, last=True, refused=""):
             if text and key in relevant and key not in HEADING_KEYS
         ]
     return Card(
-        level, obj, _heading(level, obj), rows, base, editable, first, last, refused=refused
+        level,
+        obj,
+        _heading(level, obj),
+        rows,
+        base,
+        editable,
+        first,
+        last,
+        refused=refused,
+        warning=warning,
     )
 
 
@@ -252,6 +271,7 @@ def build_page(plan, rights) -> EditorPage:
                         first=first,
                         last=last,
                         refused=refused(REQUIREMENT, r),
+                        warning=_lacks(r, parts, points),
                     ),
                     parts=[
                         card_for(
@@ -351,6 +371,8 @@ class EditorForm:
     message: str = ""
     conflict: object = None
     quarter_rows: list = field(default_factory=list)
+    # Messages about the row as a whole.
+    other_errors: list = field(default_factory=list)
 
     @property
     def id(self):
@@ -412,10 +434,13 @@ def build_form(level, plan, obj, values, errors=None, *, parent="", message="", 
         action = f"{base}{level}/ny/"
         card_url = ""
         version = ""
-    # Errors not on one field (a measure's quarter targets) go with the quarter targets.
+    # A measure's quarter targets' messages go with the quarter targets; any other message
+    # not on one field (the row as a whole) with the form's own message.
     quarter_rows = [row for row in rows if row.is_quarter_target]
     if errors.get("quarter_targets") and quarter_rows:
         quarter_rows[0].errors = errors["quarter_targets"] + quarter_rows[0].errors
+    placed = {row.field.key for row in rows} | ({"quarter_targets"} if quarter_rows else set())
+    others = [text for key, texts in errors.items() if key not in placed for text in texts]
     return EditorForm(
         level,
         obj,
@@ -427,6 +452,7 @@ def build_form(level, plan, obj, values, errors=None, *, parent="", message="", 
         message,
         conflict,
         quarter_rows,
+        others,
     )
 
 
@@ -483,6 +509,9 @@ def _card_response(request, plan, level, obj):
             first=index == 0,
             last=index == len(rows) - 1,
             refused=editing.deletion_refused(level, obj) if level != PLAN else "",
+            warning=_lacks(obj, list(obj.parts.all()), list(obj.series.all()))
+            if level == REQUIREMENT
+            else "",
         )
         return render(request, "goals/editor/_card.html", {"card": card, "plan": plan})
     return redirect(f"{editor_base(plan)}#edit-{level}-{obj.pk}")
