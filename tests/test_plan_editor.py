@@ -688,3 +688,34 @@ def test_a_requirement_says_what_it_lacks_until_it_has_its_parts_or_years(
     page = client.get(BASE).content.decode()
     assert "Et krav med delkrav skal have mindst to delkrav." in page
     assert "En flerårig serie skal have mindst ét serieår." in page
+
+
+# -- real races, on PostgreSQL ----------------------------------------------------------
+
+from tests.test_races import THREADS, at_once, on_postgresql, poster  # noqa: E402
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_eight_saves_of_one_goal_at_once_from_one_version_one_wins(plan, goal, ministry):
+    plan.state = Plan.State.DRAFT
+    plan.save()
+    people = [
+        member(f"planner{i}", Membership.Role.PLANNER, institution=plan.institution)
+        for i in range(THREADS)
+    ]
+    url = f"{BASE}maal/{goal.pk}/ret/"
+    jobs = [
+        poster(person, url, form_data("maal", goal, title=f"Titel {i}"))
+        for i, person in enumerate(people)
+    ]
+    results = at_once(jobs)
+    codes = [code for code, _html in results]
+    assert codes.count(302) == 1, codes
+    winner = codes.index(302)
+    assert all(code == 409 for i, code in enumerate(codes) if i != winner), codes
+    for i, (_code, html) in enumerate(results):
+        if i != winner:
+            assert f'value="Titel {i}"' in html  # the loser's input kept
+    goal.refresh_from_db()
+    assert goal.title == f"Titel {winner}"
