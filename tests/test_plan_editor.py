@@ -477,6 +477,16 @@ def test_an_amendment_keeps_each_change_as_a_reader_sees_it(client, planner, pla
     assert ("Mål 1.1, krav 1)", "Målværdi", "95", "95,5") in changes
     assert ("Mål 1.1, krav 1)", "Frist", "", "30.09.2024") in changes
     assert ("Mål 1.1, krav 2)", "Slettet", "Overflødigt", "slettet") in changes
+    cumulative = Requirement.objects.create(
+        goal=goal, number="3)", text="Timer", measure="cumulative", comparator="at_least",
+        unit="hours", order=3,
+    )  # fmt: skip
+    cumulative.quarter_targets.create(quarter=1, target_value=1000)
+    data = form_data("krav", cumulative, **{"quarter_targets.1": "1.500"})
+    assert client.post(f"{BASE}krav/{cumulative.pk}/ret/", data).status_code == 302
+    assert amendment.changes.filter(
+        name="Mål 1.1, krav 3)", label="Kvartalsmål, 1. kvartal", before="1.000", after="1.500"
+    ).exists()
     assert all(change.changed_by == planner for change in amendment.changes.all())
 
 

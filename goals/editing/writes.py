@@ -28,6 +28,7 @@ from goals.editing.fields import (
     LEVELS,
     PART,
     PLAN,
+    QUARTER_TARGET_KEYS,
     REQUIREMENT,
     SECTION,
     SERIES,
@@ -300,6 +301,10 @@ def read_only_reason(plan, rights):
 def _record(plan, user, level, instance, name, before, after):
     labels = {f.key: f.label for f in LEVELS[level].fields}
     labels.update({"order": _("Rækkefølge"), "deleted": _("Slettet")})
+    # A quarter's target, which the form shows under "Kvartalsmål", says so in the record.
+    for key in QUARTER_TARGET_KEYS:
+        if key in labels:
+            labels[key] = _("Kvartalsmål, %(q)s. kvartal") % {"q": key[-1]}
     try:
         planning.record_changes(
             plan=plan,
