@@ -1,18 +1,6 @@
-"""Editing a plan in the browser: its fields by plan-file key, their checks, and atomic saves.
-
-Every part of a plan the plan file can hold is edited as one *level*: the plan's own texts
-and settings, a signatory, a beacon or section, a goal, a requirement, a part of a
-requirement, a year of a series. A level's fields are named by their plan-file keys
-(`reporting.quarters`, `fulfilment.rule`, `target`), so that a mistake typed in the editor
-gets the message the same mistake gets in a plan file: `validate` is the one seam between
-the editor and the plan-file checks.
-
-A save (`save`, `delete`, `move`, `reorder`) runs in one transaction with the plan's row
-locked, so two saves of one plan never interleave. It refuses what the plan's state does not
-allow (`goals.planning.edit_mode`), refuses a row changed since the form was opened (the
-form's `version` holds the values it was opened with; `Conflict` says what changed), and
-keeps every change of an agreed plan in its open amendment, as a reader sees the values.
-"""
+"""The editor's writes: save, delete, move and reorder a part of a plan, each in one
+transaction with the plan's row locked; the versions that refuse a save over a change made
+meanwhile; and the amendment record of every change to an agreed plan."""
 
 from dataclasses import dataclass
 
