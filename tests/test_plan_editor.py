@@ -729,3 +729,19 @@ def test_eight_saves_of_one_goal_at_once_from_one_version_one_wins(plan, goal, m
             assert f'value="Titel {i}"' in html  # the loser's input kept
     goal.refresh_from_db()
     assert goal.title == f"Titel {winner}"
+
+
+def test_a_conflict_in_an_amendment_names_who_changed_it(client, planner, plan, goal, carol):
+    planning.start_amendment(plan=plan, user=planner, reason="Ny lov")
+    opened = version(client, "maal", goal.pk)
+    client.force_login(carol)
+    assert client.post(f"{BASE}maal/{goal.pk}/ret/", form_data("maal", goal, title="Deres"))[
+        "Location"
+    ].endswith(f"#edit-maal-{goal.pk}")
+    client.force_login(planner)
+    data = form_data("maal", goal, title="Min")
+    data["version"] = opened
+    response = client.post(f"{BASE}maal/{goal.pk}/ret/", data)
+    assert response.status_code == 409
+    assert response.context["form"].conflict.who == carol
+    assert "Senest ændret af carol." in response.content.decode()
