@@ -1,6 +1,8 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from goals.views import agreement, creating, plans, quarters, year_end
+from goals.views import agreement, creating, editor, plans, quarters, year_end
+
+register_converter(editor.LevelConverter, "editlevel")
 
 app_name = "goals"
 
@@ -8,6 +10,8 @@ PLAN = "planer/<str:institution>/<int:year>/"
 QUARTER = "kvartal/<int:quarter>/"
 AGREEMENT = f"{PLAN}aftale/"
 AMENDMENTS = f"{PLAN}aendringer/"
+EDIT = "rediger/"
+EDIT_ROW = "rediger/<editlevel:level>/<int:pk>/"
 
 
 def quarter_url(plan_url, quarter):
@@ -60,4 +64,12 @@ urlpatterns = [
     path(
         f"{AMENDMENTS}<int:number>/godkend/", agreement.approve_amendment, name="approve_amendment"
     ),
+    # The plan editor (goals/views/editor.py): the page, and each part's card and forms.
+    path(f"{PLAN}{EDIT}", editor.plan_edit, name="plan_edit"),
+    path(f"{PLAN}{EDIT}<editlevel:level>/ny/", editor.new, name="plan_edit_new"),
+    path(f"{PLAN}{EDIT}<editlevel:level>/orden/", editor.reorder, name="plan_edit_reorder"),
+    path(f"{PLAN}{EDIT_ROW}", editor.card, name="plan_edit_card"),
+    path(f"{PLAN}{EDIT_ROW}ret/", editor.edit, name="plan_edit_form"),
+    path(f"{PLAN}{EDIT_ROW}slet/", editor.delete, name="plan_edit_delete"),
+    path(f"{PLAN}{EDIT_ROW}flyt/", editor.move, name="plan_edit_move"),
 ]

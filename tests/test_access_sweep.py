@@ -127,6 +127,32 @@ RULES = {
     "password_reset_done": (lambda o: {}, [200] * 6, None),
     "password_reset_confirm": (lambda o: {"uidb64": "MQ", "token": "x-y"}, [200] * 6, None),
     "password_reset_complete": (lambda o: {}, [200] * 6, None),
+    # The plan editor: for planners and the department. The sweep's plan is agreed without
+    # an amendment, so it is shown read-only, and a change is refused with why (409) or, for
+    # a move or new order, sent back to the page with why (302).
+    "goals:plan_edit": (lambda o: PLAN, PLAN_REVIEW, None),
+    "goals:plan_edit_new": (
+        lambda o: {**PLAN, "level": "afsnit"}, PLAN_REVIEW, [302, 403, 404, 409, 404, 409],
+    ),
+    "goals:plan_edit_reorder": (
+        lambda o: {**PLAN, "level": "maal"}, POST_ONLY, [302, 403, 404, 302, 404, 302],
+    ),
+    "goals:plan_edit_card": (
+        lambda o: {**PLAN, "level": "maal", "pk": o["goal"].pk}, [302, 403, 404, 302, 404, 302],
+        [302, 403, 404, 302, 404, 302],
+    ),
+    "goals:plan_edit_form": (
+        lambda o: {**PLAN, "level": "maal", "pk": o["goal"].pk}, PLAN_REVIEW,
+        [302, 403, 404, 409, 404, 409],
+    ),
+    "goals:plan_edit_delete": (
+        lambda o: {**PLAN, "level": "maal", "pk": o["goal"].pk}, PLAN_REVIEW,
+        [302, 403, 404, 302, 404, 302],
+    ),
+    "goals:plan_edit_move": (
+        lambda o: {**PLAN, "level": "maal", "pk": o["goal"].pk}, POST_ONLY,
+        [302, 403, 404, 302, 404, 302],
+    ),
 }  # fmt: skip
 
 
