@@ -745,3 +745,17 @@ def test_a_conflict_in_an_amendment_names_who_changed_it(client, planner, plan, 
     assert response.status_code == 409
     assert response.context["form"].conflict.who == carol
     assert "Senest ændret af carol." in response.content.decode()
+
+
+def test_what_a_planner_types_is_shown_as_text_on_every_card(client, planner, draft, goal):
+    """The cards are written in Python (goals/templatetags/editor_cards.py): every text a
+    user typed is escaped there, quotes too, whichever part it is on."""
+    harm = '<script>alert(1)</script>" onmouseover="x'
+    Goal.objects.filter(pk=goal.pk).update(title=harm, description=harm)
+    goal.section.title = harm
+    goal.section.save()
+    Requirement.objects.create(goal=goal, number="9)", text=harm)
+    html = client.get(BASE).content.decode()
+    assert "<script>alert(1)" not in html
+    assert '" onmouseover="x' not in html
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&quot;x") >= 4

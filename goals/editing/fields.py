@@ -7,6 +7,7 @@ it out: a text box or a text area, which measures a requirement's field belongs 
 requirement's quarter targets as four boxes.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.utils import translation
@@ -359,10 +360,27 @@ def quarters_shown(text):
     return ", ".join(_("%(q)s. kvartal") % {"q": q} for q in text)
 
 
+@functools.lru_cache(maxsize=64)
+def _names(level, language):
+    """The level's field labels and each choice field's labels, in `language`: read once per
+    language, not once per row of a page that shows hundreds of rows."""
+    with translation.override(language):
+        return (
+            {f.key: f.label for f in LEVELS[level].fields},
+            {f.key: dict(f.choices) for f in LEVELS[level].fields if f.kind == CHOICE},
+        )
+
+
+def field_labels(level):
+    """{key: label} of the level's fields in the active language."""
+    return _names(level, translation.get_language())[0]
+
+
 def reader_values(level, instance):
     """The instance's values as a reader sees them: "95,5", "30.09.2024", a choice's label."""
     if instance is None:
         return {}
+    choices = _names(level, translation.get_language())[1]
     shown = {}
     decimals = getattr(instance, "decimals", 0) or 0
     for f in LEVELS[level].fields:
@@ -378,7 +396,7 @@ def reader_values(level, instance):
         elif f.kind == DATE:
             text = value.strftime("%d.%m.%Y") if value else ""
         elif f.kind == CHOICE:
-            text = str(dict(f.choices).get(value, value)) if value else ""
+            text = str(choices[f.key].get(value, value)) if value else ""
         elif f.kind == REF:
             text = _ref_text(f, value, plain=True)
         elif f.kind == SCALE:

@@ -16,6 +16,7 @@ from goals.editing.fields import (
     SECTION,
     SERIES,
     SIGNATORY,
+    field_labels,
     reader_values,
 )
 from goals.editing.writes import read_only_reason
@@ -154,7 +155,7 @@ def lacks(requirement, parts, points):
 
 def card_for(level, obj, base, editable, *, first=True, last=True, refused="", warning=""):
     shown = reader_values(level, obj)
-    labels = {f.key: f.label for f in LEVELS[level].fields}
+    labels = field_labels(level)
     rows = [(labels[key], text) for key, text in shown.items() if text and key not in HEADING_KEYS]
     if level in (REQUIREMENT, PART):
         # Only the fields of its measure (and those of every measure).
