@@ -5,7 +5,7 @@ full (goals/generate.py); next year's plan is made from it by copy_plan, as a dr
 comment on every goal. Measured: the copy itself, the editor page, one goal's form and card
 in place (htmx), the agreement page, the plan list and the new-plan page.
 
-Run: SECRET_KEY=bench .venv/bin/python bench/plan_year.py [repeats]
+Run: SECRET_KEY=bench .venv/bin/python bench/plan_year.py [repeats [goals [requirements]]]
 Uses a throwaway test database (SQLite in memory unless DATABASE_URL is set) and Django's
 test client, so the figures are the server's own time without network or browser.
 Target: each page at most 20 times the trivial page's median in the same run; the copy at
@@ -20,8 +20,8 @@ from dashboards import counting
 from django.test import Client
 from django.utils import timezone
 
-GOALS = 40
-REQUIREMENTS = 4
+GOALS = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+REQUIREMENTS = int(sys.argv[3]) if len(sys.argv) > 3 else 4
 PAGE_TARGET = 20
 COPY_TARGET = 100
 
@@ -83,10 +83,10 @@ def measure(repeats):
     as_reviewer = Client()
     as_reviewer.force_login(reviewer)
     pages = [
-        ("editor page (40 goals)", as_planner, editor, {}),
+        (f"editor page ({GOALS} goals)", as_planner, editor, {}),
         ("a goal's form, in place", as_planner, f"{editor}maal/{goal.pk}/ret/", htmx),
         ("a goal's card, in place", as_planner, f"{editor}maal/{goal.pk}/", htmx),
-        ("agreement page (40 comments)", as_reviewer,
+        (f"agreement page ({GOALS} comments)", as_reviewer,
          f"/planer/{institution.short_name}/{draft.year}/aftale/", {}),
         ("plan list", as_reviewer, "/planer/", {}),
         ("new-plan page", as_reviewer, "/planer/ny/", {}),
