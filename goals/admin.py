@@ -104,20 +104,69 @@ class GroupGoalAdmin(admin.ModelAdmin):
     search_fields = ["title", "code", "description"]
 
 
-class SignatoryInline(admin.TabularInline):
+def _plan_of(obj):
+    """The plan a row of the plan register belongs to (None for a row not yet made)."""
+    if obj is None or obj.pk is None:
+        return None
+    if isinstance(obj, Plan):
+        return obj
+    if isinstance(obj, Goal):
+        return obj.plan
+    if isinstance(obj, Requirement):
+        return obj.goal.plan
+    if isinstance(obj, (QuarterTarget, SeriesPoint)):
+        return obj.requirement.goal.plan
+    return getattr(obj, "plan", None)
+
+
+class LockedWhenAgreed:
+    """An agreed plan is changed only by an amendment in the plan editor, where every change
+    is kept with who, when, why, before and after; the admin shows its contents read-only.
+
+    Used by the plan, goal and requirement admins and their inlines (whose `obj` is the row
+    of the page they are on).
+    """
+
+    def _agreed(self, obj):
+        plan = _plan_of(obj)
+        return plan is not None and plan.is_agreed
+
+    def has_change_permission(self, request, obj=None):
+        return not self._agreed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._agreed(obj) and super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # The delete page and the bulk action: refused, saying why, for an agreed plan's rows.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(self._agreed(obj) for obj in objs):
+            perms_needed = {
+                *perms_needed,
+                gettext("indholdet af en aftalt plan (det ændres ved en planændring)"),
+            }
+        return deleted, counts, perms_needed, protected
+
+
+class LockedInline(LockedWhenAgreed):
+    def has_add_permission(self, request, obj=None):
+        return not self._agreed(obj) and super().has_add_permission(request, obj)
+
+
+class SignatoryInline(LockedInline, admin.TabularInline):
     model = Signatory
     extra = 0
     fields = ["order", "name", "title", "organisation", "place", "date"]
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(LockedInline, admin.StackedInline):
     model = Section
     extra = 0
     fields = [("kind", "number", "order"), "title", "text", "ministry_beacon"]
     show_change_link = True
 
 
-class GoalInline(admin.TabularInline):
+class GoalInline(LockedInline, admin.TabularInline):
     model = Goal
     formset = ReportedRowsFormSet
     extra = 0
@@ -162,11 +211,11 @@ def download_plan_file(modeladmin, request, queryset):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(LockedWhenAgreed, admin.ModelAdmin):
     change_list_template = "admin/goals/plan/change_list.html"
     actions = [download_plan_file]
-    list_display = ["institution", "year", "title", "ministry", "scoring_method"]
-    list_filter = ["year", "ministry", "institution"]
+    list_display = ["institution", "year", "title", "ministry", "state", "scoring_method"]
+    list_filter = ["year", "state", "ministry", "institution"]
     search_fields = ["title", "institution__name", "institution__short_name"]
     list_select_related = ["institution", "ministry"]
     ordering = ["-year", "institution__name"]
@@ -192,6 +241,12 @@ class PlanAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # A plan made here is a draft, like one made in the browser, until it is agreed.
+        if not change:
+            obj.state = Plan.State.DRAFT
+        super().save_model(request, obj, form, change)
 
     def get_urls(self):
         import_view = self.admin_site.admin_view(self.import_view)
@@ -228,12 +283,12 @@ class PlanAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/goals/plan/import.html", context)
 
 
-class QuarterTargetInline(admin.TabularInline):
+class QuarterTargetInline(LockedInline, admin.TabularInline):
     model = QuarterTarget
     extra = 0
 
 
-class SeriesPointInline(admin.TabularInline):
+class SeriesPointInline(LockedInline, admin.TabularInline):
     model = SeriesPoint
     extra = 0
 
@@ -266,7 +321,7 @@ class RequirementFields:
 
 
 @admin.register(Requirement)
-class RequirementAdmin(RequirementFields, admin.ModelAdmin):
+class RequirementAdmin(LockedWhenAgreed, RequirementFields, admin.ModelAdmin):
     list_display = ["__str__", "measure", "comparator", "target_value", "unit", "figure_kind"]
     fields = ["goal", *REQUIREMENT_FIELDS]
 
@@ -285,7 +340,7 @@ class RequirementAdmin(RequirementFields, admin.ModelAdmin):
     inlines = [QuarterTargetInline, SeriesPointInline]
 
 
-class RequirementInline(RequirementFields, admin.StackedInline):
+class RequirementInline(LockedInline, RequirementFields, admin.StackedInline):
     model = Requirement
     formset = ReportedRowsFormSet
     extra = 0
@@ -301,7 +356,7 @@ class RequirementInline(RequirementFields, admin.StackedInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(LockedWhenAgreed, admin.ModelAdmin):
     list_display = ["goal_number", "title", "plan", "section", "kind", "result_type"]
     list_display_links = ["goal_number", "title"]
     list_filter = ["kind", "result_type", "plan__year", "plan__institution"]

@@ -41,6 +41,15 @@ NOT_DELETABLE = "Kan ikke slettes: der er indberettet på det."
 
 
 @pytest.fixture
+def plan(plan):
+    """A draft: the admin changes a plan's contents only until it is agreed (an agreed plan
+    is changed by an amendment, test_an_agreed_plan_is_read_only_in_the_admin)."""
+    plan.state = Plan.State.DRAFT
+    plan.save()
+    return plan
+
+
+@pytest.fixture
 def reported(plan, goal, requirement, alice):
     """A quarter's follow-up on the goal and its requirement, their verdicts and history."""
     report = QuarterReport.objects.create(plan=plan, quarter=1)
@@ -414,3 +423,46 @@ def test_no_path_deletes_an_amendment_or_its_record(plan, goal):
         with pytest.raises(ProtectedError):
             delete()
     assert AmendmentChange.objects.filter(amendment=amendment).count() == 1
+
+
+def test_an_agreed_plan_is_read_only_in_the_admin(client, admin_user_, plan, goal, requirement):
+    """An agreed plan changes only by an amendment, where every change is kept: the admin
+    shows its contents and refuses a change, a new row and a delete, saying why."""
+    Plan.objects.filter(pk=plan.pk).update(state=Plan.State.AGREED)
+    client.force_login(admin_user_)
+    for model, obj in (("plan", plan), ("goal", goal), ("requirement", requirement)):
+        url = reverse(f"admin:goals_{model}_change", args=[obj.pk])
+        page = client.get(url).content.decode()
+        assert 'name="_save"' not in page, model
+        assert client.post(url, {"title": "Ændret uden begrundelse"}).status_code == 403
+        delete = client.get(reverse(f"admin:goals_{model}_delete", args=[obj.pk]))
+        assert delete.status_code == 403, model
+    changelist = reverse("admin:goals_goal_changelist")
+    page = client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [goal.pk]}
+    ).content.decode()
+    assert "indholdet af en aftalt plan" in page
+    assert Goal.objects.filter(pk=goal.pk).exists()
+    goal.refresh_from_db()
+    assert goal.title == "Et mål"
+    # A draft is changed there as before.
+    Plan.objects.filter(pk=plan.pk).update(state=Plan.State.DRAFT)
+    page = client.get(reverse("admin:goals_goal_change", args=[goal.pk])).content.decode()
+    assert 'name="_save"' in page
+
+
+def test_a_plan_made_in_the_admin_is_a_draft(client, admin_user_, institution):
+    client.force_login(admin_user_)
+    response = client.post(
+        reverse("admin:goals_plan_add"),
+        {
+            "institution": institution.pk, "ministry": institution.ministry_id, "year": 2031,
+            "title": "Plan 2031", "valid_from": "2031-01-01", "valid_to": "2031-12-31",
+            "reporting_quarters": "1234", "status_tolerance": "5", "partial_score": "50",
+            "scoring_method": "binary",
+            **{f"{prefix}-{key}": value for prefix in ("sections", "goals", "signatories")
+               for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))},
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Plan.objects.get(year=2031).state == Plan.State.DRAFT
