@@ -17,6 +17,9 @@ no right on a plan by itself.
 
 A ministry's dashboards follow the same rule (`ministry_access`): its department's reviewers
 and administrators see them; a member of one of its institutions gets 403, anyone else 404.
+Its own data (group-wide beacons and goals, institutions) follows it too
+(`department_access`): the department keeps it, the ministry's administrators its
+institutions.
 """
 
 import json
