@@ -372,3 +372,28 @@ def test_the_page_takes_the_same_queries_for_3_rows_as_for_12(
     assert response.status_code == 200
     assert len(response.context["beacons"]) == rows
     assert all(b.uses == 1 for b in response.context["beacons"])
+
+
+def test_a_number_taken_a_moment_ago_is_said_on_the_field(ministry, monkeypatch):
+    """Two people adding the same number at once: the database refuses the second, and the
+    form says why on the field rather than failing."""
+    real = ministry_data._siblings
+    calls = []
+
+    def first_blind(kind, ministry, instance):
+        calls.append(kind)
+        # The first check misses the row the other person saves meanwhile.
+        return {} if len(calls) == 1 else real(kind, ministry, instance)
+
+    beacon(ministry, "1")
+    monkeypatch.setattr(ministry_data, "_siblings", first_blind)
+    with pytest.raises(ministry_data.DataError) as refused:
+        ministry_data.save(kind=BEACON, ministry=ministry, values={"number": "1", "title": "T"})
+    assert refused.value.errors == {"number": ['nummeret "1" står to gange']}
+    assert MinistryBeacon.objects.count() == 1
+
+
+def test_a_move_without_a_direction_moves_nothing(department, ministry):
+    one, _two = beacon(ministry, "1", 1), beacon(ministry, "2", 2)
+    department.post(move_url(one), {"direction": "sideways"})
+    assert list(MinistryBeacon.objects.values_list("number", flat=True)) == ["1", "2"]

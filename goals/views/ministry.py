@@ -217,8 +217,7 @@ def delete(request, ministry, kind, pk):
 def move_beacon(request, ministry, pk):
     """Move a beacon one place up ("op") or down ("ned")."""
     beacon = _rows(BEACON, ministry).filter(pk=pk).first()
-    if beacon is not None:
-        ministry_data.move_beacon(
-            ministry=ministry, beacon=beacon, up=request.POST.get("direction") == "up"
-        )
+    direction = request.POST.get("direction")
+    if beacon is not None and direction in ("up", "down"):
+        ministry_data.move_beacon(ministry=ministry, beacon=beacon, up=direction == "up")
     return redirect(_page_url(ministry, BEACON))
