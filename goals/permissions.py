@@ -17,6 +17,9 @@ no right on a plan by itself.
 
 A ministry's dashboards follow the same rule (`ministry_access`): its department's reviewers
 and administrators see them; a member of one of its institutions gets 403, anyone else 404.
+Its own data (group-wide beacons and goals, institutions) follows it too
+(`department_access`): the department keeps it, the ministry's administrators its
+institutions.
 """
 
 import json
@@ -231,3 +234,48 @@ def ministry_access(view):
         return view(request, found, *args, **kwargs)
 
     return wrapper
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentRights:
+    """What a user may change of a ministry's own data (`department_access`)."""
+
+    group_data: bool = False  # its group-wide beacons and goals: the department's
+    institutions: bool = False  # its institutions: the department's and its administrators'
+
+
+def department_access(*, administrators=False):
+    """Decorate a view taking `ministry` (its short name): it receives the Ministry instead,
+    and `request.department_rights` says what the user may change of its data.
+
+    Like `ministry_access`, for the ministry's own data: its department's reviewers and
+    superusers may open the view, with `administrators` its administrators
+    (`Role.ADMIN`) too. A member of one of its institutions (or an administrator without
+    `administrators`) gets 403, anyone else 404.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, ministry, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            found = get_object_or_404(
+                Ministry.objects.visible_to(request.user), short_name=ministry
+            )
+            held = {
+                m.role
+                for m in request_roles(request)
+                if m.role in MINISTRY_ROLES and m.ministry_id == found.pk
+            }
+            department = request.user.is_superuser or Membership.Role.REVIEWER in held
+            administrator = department or Membership.Role.ADMIN in held
+            if not (department or (administrators and administrator)):
+                raise PermissionDenied
+            request.department_rights = DepartmentRights(
+                group_data=department, institutions=administrator
+            )
+            return view(request, found, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,8 +1,9 @@
 from django.urls import path, register_converter
 
-from goals.views import agreement, creating, editor, plans, quarters, year_end
+from goals.views import agreement, creating, editor, ministry, plans, quarters, year_end
 
 register_converter(editor.LevelConverter, "editlevel")
+register_converter(ministry.KindConverter, "ministrykind")
 
 app_name = "goals"
 
@@ -12,6 +13,8 @@ AGREEMENT = f"{PLAN}aftale/"
 AMENDMENTS = f"{PLAN}aendringer/"
 EDIT = "rediger/"
 EDIT_ROW = "rediger/<editlevel:level>/<int:pk>/"
+MINISTRY_DATA = "overblik/<str:ministry>/koncern/"
+MINISTRY_ROW = f"{MINISTRY_DATA}<ministrykind:kind>/<int:pk>/"
 
 
 def quarter_url(plan_url, quarter):
@@ -72,4 +75,14 @@ urlpatterns = [
     path(f"{PLAN}{EDIT_ROW}ret/", editor.edit, name="plan_edit_form"),
     path(f"{PLAN}{EDIT_ROW}slet/", editor.delete, name="plan_edit_delete"),
     path(f"{PLAN}{EDIT_ROW}flyt/", editor.move, name="plan_edit_move"),
+    # The ministry's own beacons, group goals and institutions (goals/views/ministry.py).
+    path(MINISTRY_DATA, ministry.ministry_data_page, name="ministry_data"),
+    path(f"{MINISTRY_DATA}<ministrykind:kind>/ny/", ministry.new, name="ministry_data_new"),
+    path(MINISTRY_ROW, ministry.edit, name="ministry_data_edit"),
+    path(f"{MINISTRY_ROW}slet/", ministry.delete, name="ministry_data_delete"),
+    path(
+        f"{MINISTRY_DATA}pejlemaerker/<int:pk>/flyt/",
+        ministry.move_beacon,
+        name="ministry_data_move",
+    ),
 ]

@@ -40,6 +40,16 @@ def alice_role(objects):
     return person_of(objects, membership_id=role.pk if role else 0)
 
 
+def _beacon_row(objects):
+    """The address of a group-wide beacon of the sweep's ministry."""
+    from goals.models import MinistryBeacon
+
+    beacon, _ = MinistryBeacon.objects.get_or_create(
+        ministry=objects["plan"].ministry, number="9", defaults={"title": "Pejlemærke 9"}
+    )
+    return {"ministry": "TM", "kind": "pejlemaerker", "pk": beacon.pk}
+
+
 RULES = {
     "goals:home": (lambda o: {}, [200] * 6, None),
     "reporting:plan_detail": (lambda o: PLAN, PLAN_VIEW, None),
@@ -152,6 +162,20 @@ RULES = {
     "goals:plan_edit_move": (
         lambda o: {**PLAN, "level": "maal", "pk": o["goal"].pk}, POST_ONLY,
         [302, 403, 404, 302, 404, 302],
+    ),
+    # The ministry's beacons, group goals and institutions: its department's (and for
+    # institutions its administrators'). A POST without the form's fields, or with a stale
+    # version: the form with what is wrong (200); carol deletes the beacon, so the
+    # administrator is told it is gone (302).
+    "goals:ministry_data": (lambda o: {"ministry": "TM"}, MINISTRY, [405] * 6),
+    "goals:ministry_data_new": (
+        lambda o: {"ministry": "TM", "kind": "pejlemaerker"}, MINISTRY, MINISTRY,
+    ),
+    "goals:ministry_data_edit": (_beacon_row, MINISTRY, MINISTRY),
+    "goals:ministry_data_delete": (_beacon_row, POST_ONLY, [302, 403, 403, 302, 404, 302]),
+    "goals:ministry_data_move": (
+        lambda o: {"ministry": "TM", "pk": _beacon_row(o)["pk"]}, POST_ONLY,
+        [302, 403, 403, 302, 404, 302],
     ),
 }  # fmt: skip
 
