@@ -184,14 +184,8 @@ class Delivery:
 
 
 def deliver() -> Delivery:
-    """Send every notice not yet sent, oldest first, each marked sent as it goes out.
-
-    Each notice is taken under a row lock (skipped when another sender holds it), so two
-    senders at once do not send one twice. When the server cannot be reached, or refuses
-    mrplan's log-in or sender, the run stops and the rest waits for the next one. A message
-    the server refuses, or one that could not be made, is recorded on its notice and tried
-    again on later runs, MAX_ATTEMPTS in all.
-    """
+    """Send every notice not yet sent, oldest first, each marked sent as it goes out
+    (`send_pending`)."""
     pending = list(
         Notice.objects.filter(sent_at=None, attempts__lt=MAX_ATTEMPTS)
         .filter(recipient__is_active=True)
@@ -199,6 +193,20 @@ def deliver() -> Delivery:
         .order_by("created_at", "id")
         .values_list("pk", flat=True)
     )
+    rows = Notice.objects.select_related("recipient__preference", "plan__institution", "actor")
+    return send_pending(rows, pending, compose)
+
+
+def send_pending(rows, pending, compose_one) -> Delivery:
+    """Send the e-mail of each of `pending` (primary keys in `rows`, a queryset of a model
+    with `sent_at`, `attempts` and `error`: notices, invitations), one by one.
+
+    Each row is taken under a row lock (skipped when another sender holds it), so two
+    senders at once do not send one twice. When the server cannot be reached, or refuses
+    mrplan's log-in or sender, the run stops and the rest waits for the next one. A message
+    the server refuses, or one that could not be made, is recorded on its row and tried again
+    on later runs (the callers stop at MAX_ATTEMPTS).
+    """
     result = Delivery(sent=[], failed=[], left=0)
     if not pending:
         return result
@@ -206,36 +214,35 @@ def deliver() -> Delivery:
     try:
         for done, pk in enumerate(pending):
             with transaction.atomic():
-                notice = (
-                    Notice.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("recipient__preference", "plan__institution", "actor")
+                row = (
+                    rows.select_for_update(skip_locked=True, of=("self",))
                     .filter(pk=pk, sent_at=None)
                     .first()
                 )
-                if notice is None:  # sent, or being sent, by another run
+                if row is None:  # sent, or being sent, by another run
                     continue
                 try:
                     # One connection for the run: opened by the first message, kept open
                     # (the backend would otherwise open and close one per message).
                     connection.open()
-                    compose(notice, connection=connection).send()
+                    compose_one(row, connection=connection).send()
                 except Exception as error:
-                    logger.exception("E-mail %s to %s not sent", notice.pk, notice.recipient)
+                    logger.exception("E-mail of %s %s not sent", row._meta.model_name, pk)
                     server_down = _server_down(error)
-                    notice.error = f"{type(error).__name__}: {error}"[:2000]
+                    row.error = f"{type(error).__name__}: {error}"[:2000]
                     if not server_down:
-                        notice.attempts += 1
-                    notice.save(update_fields=["error", "attempts"])
-                    result.failed.append(notice)
+                        row.attempts += 1
+                    row.save(update_fields=["error", "attempts"])
+                    result.failed.append(row)
                     if server_down:
                         result.left = len(pending) - done - 1
                         break
                     continue
-                notice.sent_at = timezone.now()
-                notice.attempts += 1
-                notice.error = ""
-                notice.save(update_fields=["sent_at", "attempts", "error"])
-                result.sent.append(notice)
+                row.sent_at = timezone.now()
+                row.attempts += 1
+                row.error = ""
+                row.save(update_fields=["sent_at", "attempts", "error"])
+                result.sent.append(row)
     finally:
         connection.close()
     return result

@@ -6,9 +6,6 @@ e-mails: each row taken under a lock, marked sent as it goes, a failure recorded
 and tried again on later runs (at most MAX_ATTEMPTS), nothing raised into a request.
 """
 
-import logging
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
@@ -20,11 +17,9 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from goals.models import Membership
-from goals.notifications import MAX_ATTEMPTS, _server_down, language_of
+from goals.notifications import MAX_ATTEMPTS, Delivery, language_of, send_pending
 from people.models import Invitation
 from people.selectors import held_in
-
-logger = logging.getLogger(__name__)
 
 TOKEN_SALT = "people.invitations.token"
 
@@ -59,14 +54,9 @@ def send_invitations():
     deliver_invitations()
 
 
-@dataclass
-class Delivery:
-    sent: list
-    failed: list
-
-
 def deliver_invitations() -> Delivery:
-    """Send every invitation not yet sent, oldest first, each marked sent as it goes out."""
+    """Send every invitation not yet sent, oldest first, each marked sent as it goes out
+    (`goals.notifications.send_pending`)."""
     pending = list(
         Invitation.objects.filter(sent_at=None, accepted_at=None, attempts__lt=MAX_ATTEMPTS)
         .filter(user__is_active=True)
@@ -74,43 +64,8 @@ def deliver_invitations() -> Delivery:
         .order_by("created_at", "id")
         .values_list("pk", flat=True)
     )
-    result = Delivery(sent=[], failed=[])
-    if not pending:
-        return result
-    connection = mail.get_connection()
-    try:
-        for pk in pending:
-            with transaction.atomic():
-                invitation = (
-                    Invitation.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("user__preference", "ministry", "invited_by")
-                    .filter(pk=pk, sent_at=None)
-                    .first()
-                )
-                if invitation is None:  # sent, or being sent, by another run
-                    continue
-                try:
-                    connection.open()
-                    compose(invitation, connection=connection).send()
-                except Exception as error:
-                    logger.exception("Invitation %s to %s not sent", pk, invitation.user)
-                    invitation.error = f"{type(error).__name__}: {error}"[:2000]
-                    server_down = _server_down(error)
-                    if not server_down:
-                        invitation.attempts += 1
-                    invitation.save(update_fields=["error", "attempts"])
-                    result.failed.append(invitation)
-                    if server_down:
-                        break
-                    continue
-                invitation.sent_at = timezone.now()
-                invitation.attempts += 1
-                invitation.error = ""
-                invitation.save(update_fields=["sent_at", "attempts", "error"])
-                result.sent.append(invitation)
-    finally:
-        connection.close()
-    return result
+    rows = Invitation.objects.select_related("user__preference", "ministry", "invited_by")
+    return send_pending(rows, pending, compose)
 
 
 def inviter_name(invitation: Invitation) -> str:
