@@ -78,42 +78,48 @@ def _refused(request, plan, error, **bound):
     return _render(request, plan, **bound)
 
 
+def _step(request, plan, form, name, act, done):
+    """A step of the plan towards agreement: `act(cleaned_data)` when the form (shown as
+    `name` on the page) is valid; the page again with the form and why, when it is not or the
+    plan's state refuses the step; otherwise `done` said and back to where the user was."""
+    if not form.is_valid():
+        return _refused(request, plan, _("Intet er gjort: ret det markerede."), **{name: form})
+    try:
+        act(form.cleaned_data)
+    except planning.PlanningError as error:
+        return _refused(request, plan, error, **{name: form})
+    messages.success(request, done)
+    return _back(request, plan)
+
+
 @require_POST
 @plan_access(PLAN)
 def propose(request, plan):
-    form = StepForm(request.POST, prefix="propose")
-    if not form.is_valid():
-        return _refused(request, plan, _("Intet er gjort: ret det markerede."), propose_form=form)
-    try:
-        planning.propose(
-            plan=plan,
-            user=request.user,
-            comment=form.cleaned_data["comment"],
-            seen=form.cleaned_data["seen"],
-        )
-    except planning.PlanningError as error:
-        return _refused(request, plan, error, propose_form=form)
-    messages.success(request, _("Planen er sendt til godkendelse hos departementet."))
-    return _back(request, plan)
+    return _step(
+        request,
+        plan,
+        StepForm(request.POST, prefix="propose"),
+        "propose_form",
+        lambda data: planning.propose(
+            plan=plan, user=request.user, comment=data["comment"], seen=data["seen"]
+        ),
+        _("Planen er sendt til godkendelse hos departementet."),
+    )
 
 
 @require_POST
 @plan_access(AGREE)
 def send_back(request, plan):
-    form = SendBackForm(request.POST, prefix="send_back")
-    if not form.is_valid():
-        return _refused(request, plan, _("Intet er gjort: ret det markerede."), send_back_form=form)
-    try:
-        planning.send_back(
-            plan=plan,
-            user=request.user,
-            comment=form.cleaned_data["comment"],
-            seen=form.cleaned_data["seen"],
-        )
-    except planning.PlanningError as error:
-        return _refused(request, plan, error, send_back_form=form)
-    messages.success(request, _("Planen er sendt tilbage til udkast."))
-    return _back(request, plan)
+    return _step(
+        request,
+        plan,
+        SendBackForm(request.POST, prefix="send_back"),
+        "send_back_form",
+        lambda data: planning.send_back(
+            plan=plan, user=request.user, comment=data["comment"], seen=data["seen"]
+        ),
+        _("Planen er sendt tilbage til udkast."),
+    )
 
 
 @require_POST
@@ -122,22 +128,20 @@ def agree(request, plan):
     form = AgreeForm(
         request.POST, prefix="agree", signatories=plan.signatories.order_by("order", "pk")
     )
-    if not form.is_valid():
-        return _refused(request, plan, _("Intet er gjort: ret det markerede."), agree_form=form)
-    try:
-        planning.agree(
+    return _step(
+        request,
+        plan,
+        form,
+        "agree_form",
+        lambda data: planning.agree(
             plan=plan,
             user=request.user,
             signatory_dates=form.signatory_dates(),
-            comment=form.cleaned_data["comment"],
-            seen=form.cleaned_data["seen"],
-        )
-    except planning.PlanningError as error:
-        return _refused(request, plan, error, agree_form=form)
-    messages.success(
-        request, _("Planen er aftalt. Kvartalsopfølgningen er åben for institutionen.")
+            comment=data["comment"],
+            seen=data["seen"],
+        ),
+        _("Planen er aftalt. Kvartalsopfølgningen er åben for institutionen."),
     )
-    return _back(request, plan)
 
 
 @require_POST
