@@ -83,6 +83,20 @@ def member(username, role, **scope):
     return user
 
 
+def planner_and_reviewer(plan, planner, reviewer, password):
+    """A planner of the plan's institution and a reviewer of its ministry, by name, who log in
+    with `password` and have e-mail addresses (the browser tests of the plan's life)."""
+    people = {
+        planner: member(planner, Membership.Role.PLANNER, institution=plan.institution),
+        reviewer: member(reviewer, Membership.Role.REVIEWER, ministry=plan.ministry),
+    }
+    for user in people.values():
+        user.set_password(password)
+        user.email = f"{user.username}@example.invalid"
+        user.save()
+    return people
+
+
 # The people of the tests: a reporter of the institution, a reporter of another
 # institution, a reviewer of the ministry, a reviewer of another ministry and an
 # administrator.

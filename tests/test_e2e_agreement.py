@@ -12,9 +12,9 @@ import datetime
 import pytest
 
 from goals import planning
-from goals.models import Membership, PlanComment, PlanPart, PlanState
+from goals.models import PlanComment, PlanPart, PlanState
 from tests.browser import ARTIFACTS, DESKTOP, log_in, page_problems, require_chromium
-from tests.conftest import load_reference, member
+from tests.conftest import load_reference, planner_and_reviewer
 
 SHOTS = ARTIFACTS / "agreement"
 PASSWORD = "pw-agreement-123"
@@ -22,18 +22,6 @@ COMMENT = "Kan målet for sagsbehandlingstid skærpes til 90 dage?"
 REASON = "Ny lov om digital post fra 1. april; målet for 1.1 ændres."
 
 pytestmark = pytest.mark.browser
-
-
-def _people(plan):
-    people = {
-        "pia": member("pia", Membership.Role.PLANNER, institution=plan.institution),
-        "ruben": member("ruben", Membership.Role.REVIEWER, ministry=plan.ministry),
-    }
-    for user in people.values():
-        user.set_password(PASSWORD)
-        user.email = f"{user.username}@example.invalid"
-        user.save()
-    return people
 
 
 def _draft():
@@ -49,7 +37,7 @@ def test_a_plan_is_commented_put_forward_agreed_and_amended(live_server, request
     require_chromium()
     browser = request.getfixturevalue("browser")
     plan = _draft()
-    _people(plan)
+    planner_and_reviewer(plan, "pia", "ruben", PASSWORD)
     goal = plan.goals.order_by("section__order", "order").first()
     agreement = f"{live_server.url}/planer/ADST/2024/aftale/"
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -106,7 +94,7 @@ def test_the_agreement_pages_are_accessible_at_desktop_and_phone_width(live_serv
     require_chromium()
     browser = request.getfixturevalue("browser")
     plan = _draft()
-    people = _people(plan)
+    people = planner_and_reviewer(plan, "pia", "ruben", PASSWORD)
     goal = plan.goals.order_by("section__order", "order").first()
     planning.add_comment(
         plan=plan, user=people["pia"], text=COMMENT, by_department=False, goal=goal

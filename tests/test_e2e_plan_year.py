@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from goals.models import AmendmentState, Membership, Plan, PlanState
+from goals.models import AmendmentState, Plan, PlanState
 from goals.planfile import import_plan, read_plan_file
 from tests.browser import ARTIFACTS, DESKTOP, log_in, page_problems, require_chromium
-from tests.conftest import member
+from tests.conftest import planner_and_reviewer
 
 pytestmark = pytest.mark.browser
 
@@ -40,18 +40,6 @@ def on(year, month, day):
     return time_machine.travel(datetime.datetime(year, month, day, 10, tzinfo=COPENHAGEN))
 
 
-def people(plan):
-    found = {
-        "pia": member("pia", Membership.Role.PLANNER, institution=plan.institution),
-        "dorte": member("dorte", Membership.Role.REVIEWER, ministry=plan.ministry),
-    }
-    for user in found.values():
-        user.set_password(PASSWORD)
-        user.email = f"{user.username}@example.invalid"
-        user.save()
-    return found
-
-
 def test_a_plans_year_from_copy_to_annual_report(live_server, request, settings):
     from playwright.sync_api import expect
 
@@ -60,7 +48,7 @@ def test_a_plans_year_from_copy_to_annual_report(live_server, request, settings)
     browser = request.getfixturevalue("browser")
     SHOTS.mkdir(parents=True, exist_ok=True)
     last_year = import_plan(read_plan_file(PLAN_FILE.read_bytes()))
-    people(last_year)
+    planner_and_reviewer(last_year, "pia", "dorte", PASSWORD)
     base = live_server.url
 
     # --- November: the department makes next year's plan from this year's. -----------------
