@@ -293,10 +293,17 @@ def _written_decimals(instance):
     return max((places(t.normalize()) for t in targets if t is not None), default=0)
 
 
-def _raw(f, instance):
-    """The field's value on the instance, typed."""
+def _targets_if_any(level, instance):
+    """The quarter targets of a level that has them (read once per row, not once per box)."""
+    if any(f.key in QUARTER_TARGET_KEYS for f in LEVELS[level].fields):
+        return quarter_targets_of(instance)
+    return {}
+
+
+def _raw(f, instance, targets):
+    """The field's value on the instance, typed; `targets` its quarter targets by quarter."""
     if f.key in QUARTER_TARGET_KEYS:
-        return quarter_targets_of(instance).get(int(f.key[-1]))
+        return targets.get(int(f.key[-1]))
     if f.kind == SCALE:
         if instance.scale_min is None:
             return None
@@ -324,8 +331,9 @@ def form_values(level, instance):
     """What the editor's form holds for `instance`: text per key, a list for quarters."""
     values = {}
     decimals = getattr(instance, "decimals", 0) or 0
+    targets = _targets_if_any(level, instance)
     for f in LEVELS[level].fields:
-        value = _raw(f, instance)
+        value = _raw(f, instance, targets)
         if f.kind == QUARTERS:
             values[f.key] = list(value or "")
         elif f.kind == BOOL:
@@ -383,8 +391,9 @@ def reader_values(level, instance):
     choices = _names(level, translation.get_language())[1]
     shown = {}
     decimals = getattr(instance, "decimals", 0) or 0
+    targets = _targets_if_any(level, instance)
     for f in LEVELS[level].fields:
-        value = _raw(f, instance)
+        value = _raw(f, instance, targets)
         if f.kind == QUARTERS:
             text = quarters_shown(value)
         elif f.kind == BOOL:

@@ -202,10 +202,16 @@ def build_page(plan, rights) -> EditorPage:
     )
     requirements = list(
         Requirement.objects.filter(goal__plan=plan)
-        .select_related("goal", "part_of")
         .prefetch_related("quarter_targets")
         .order_by("order", "pk")
     )
+    # Their goals and whole requirements are the rows just read, not read again as copies.
+    goals_by_id = {g.pk: g for g in goals}
+    requirements_by_id = {r.pk: r for r in requirements}
+    for r in requirements:
+        r.goal = goals_by_id[r.goal_id]
+        if r.part_of_id:
+            r.part_of = requirements_by_id[r.part_of_id]
     series = list(
         SeriesPoint.objects.filter(requirement__goal__plan=plan).order_by("requirement", "year")
     )
