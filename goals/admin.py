@@ -19,6 +19,8 @@ from goals.accounts import check_email_free
 from goals.limits import PLAN_FILE_BYTES
 from goals.memberships import membership_errors
 from goals.models import (
+    Amendment,
+    AmendmentChange,
     Goal,
     GoalVerdict,
     GroupGoal,
@@ -28,6 +30,8 @@ from goals.models import (
     Ministry,
     MinistryBeacon,
     Plan,
+    PlanComment,
+    PlanEvent,
     QuarterReport,
     QuarterTarget,
     Requirement,
@@ -450,6 +454,39 @@ class HistoryRecordAdmin(ReadOnlyAdmin):
     @admin.display(description=_("ændret af"), ordering="changed_by_name")
     def who(self, record):
         return record.changed_by_display or "–"
+
+
+# The plan's agreement and amendments are made on the plan's pages, where each step is
+# recorded; the admin only shows them.
+class AmendmentChangeInline(ReadOnly, admin.TabularInline):
+    model = AmendmentChange
+    extra = 0
+    fields = ["changed_at", "changed_by", "part", "name", "label", "before", "after"]
+    readonly_fields = fields
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "number", "state", "made_by", "created_at", "approved_at"]
+    list_filter = ["state", "plan__year", "plan__institution"]
+    search_fields = ["reason", "plan__institution__short_name"]
+    list_select_related = ["plan__institution", "made_by"]
+    inlines = [AmendmentChangeInline]
+
+
+@admin.register(PlanEvent)
+class PlanEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "plan", "kind", "actor", "comment"]
+    list_filter = ["kind", "plan__year", "plan__institution"]
+    list_select_related = ["plan__institution", "actor"]
+
+
+@admin.register(PlanComment)
+class PlanCommentAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "plan", "goal", "author", "by_department", "text"]
+    list_filter = ["by_department", "plan__year", "plan__institution"]
+    search_fields = ["text"]
+    list_select_related = ["plan__institution", "goal", "author"]
 
 
 class MembershipForm(forms.ModelForm):

@@ -466,3 +466,28 @@ def test_a_plan_made_in_the_admin_is_a_draft(client, admin_user_, institution):
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Plan.objects.get(year=2031).state == Plan.State.DRAFT
+
+
+def test_the_admin_shows_amendments_comments_and_steps_and_changes_none(client, admin_user_, plan):
+    from goals.models import Amendment, AmendmentChange, PlanComment, PlanEvent
+
+    amendment = Amendment.objects.create(
+        plan=plan, number=1, reason="Ny lov om digital post", made_by=admin_user_
+    )
+    AmendmentChange.objects.create(
+        amendment=amendment, part="goal", name="Mål 1.1", field="title", label="Titel",
+        before="Et mål", after="Et bedre mål", changed_by=admin_user_,
+    )  # fmt: skip
+    event = PlanEvent.objects.create(plan=plan, kind="proposed", actor=admin_user_)
+    comment = PlanComment.objects.create(plan=plan, author=admin_user_, text="Skærp målet")
+    client.force_login(admin_user_)
+    page = client.get(reverse("admin:goals_amendment_change", args=[amendment.pk]))
+    assert "Et bedre mål" in page.content.decode()
+    for model, obj in (("amendment", amendment), ("planevent", event), ("plancomment", comment)):
+        assert client.get(reverse(f"admin:goals_{model}_changelist")).status_code == 200
+        url = reverse(f"admin:goals_{model}_change", args=[obj.pk])
+        assert 'name="_save"' not in client.get(url).content.decode()
+        assert client.post(url, {}).status_code == 403
+        delete = reverse(f"admin:goals_{model}_delete", args=[obj.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Amendment.objects.count() == PlanEvent.objects.count() == PlanComment.objects.count()
