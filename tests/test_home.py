@@ -405,3 +405,23 @@ def test_the_home_page_counts_what_the_quarter_page_lists(fig, rita, quarter):
     assert found.goals == len(page.rows)
     assert found.goals_with_status == sum(1 for r in page.rows if r.entry and r.entry.status)
     assert 0 < found.requirements_filled < found.requirements
+
+
+def test_a_member_with_nothing_waiting_is_told_so_and_someone_without_a_role_to_ask(
+    client, institution, plan
+):
+    """A planner whose plan is agreed has nothing to do on the home page, but has access; a
+    user without any role has none."""
+    from django.contrib.auth import get_user_model
+
+    from tests.conftest import member
+
+    client.force_login(member("planner-idle", Membership.Role.PLANNER, institution=institution))
+    html = client.get("/").content.decode()
+    assert "Intet venter på dig lige nu." in html
+    assert reverse("goals:plans") in html
+    assert "ikke adgang" not in html
+    client.force_login(get_user_model().objects.create_user("nobody"))
+    html = client.get("/").content.decode()
+    assert "Du har ikke adgang til nogen planer endnu." in html
+    assert "Intet venter på dig" not in html

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from goals.agreement import plans_waiting
-from goals.permissions import plan_access
+from goals.permissions import plan_access, request_roles
 from goals.selectors import TodoCounts, goal_history, reporter_todo, reviewer_todo
 
 # The most quarters a list of the reviewer's home page shows; its heading counts them all.
@@ -28,6 +28,9 @@ def home(request):
             # The header's counts, from the lists on the page rather than read again.
             "todo": TodoCounts(reporter=reporter.count, reviewer=reviewer.count),
             "limit": LIST_LIMIT,
+            # A member with nothing waiting (a planner between seasons, an administrator of
+            # people) is told so, not that they have no access.
+            "member": user.is_superuser or bool(request_roles(request)),
         },
     )
 
